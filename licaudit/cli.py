@@ -1,0 +1,223 @@
+"""The `licaudit` command: flags -> settings -> pipeline -> report -> exit code. Nothing else."""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum, StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from licaudit.knowledge import Knowledge
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    POLICY_FAILED = 1
+    USAGE = 2
+    INCOMPLETE = 3
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class StanceChoice(StrEnum):
+    STRICT = "strict"
+    PERMISSIVE = "permissive"
+
+
+app = typer.Typer(
+    name="licaudit",
+    help="License and provenance auditor for machine-learning models and datasets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+registry_app = typer.Typer(help="Browse the curated registry of artifacts.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="Use this rules/ folder instead of the shipped one.", show_default=False)
+]
+RegistryOption = Annotated[
+    Path | None,
+    typer.Option("--registry", help="Use this registry/ folder instead of the shipped one.", show_default=False),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.", show_default=False)
+]
+
+
+def _stdout_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
+    from rich.text import Text
+
+    from licaudit.reports.escaping import clean_text
+
+    _stderr_console().print(Text("error: ", style="bold red").append(clean_text(message, limit=4000)))
+    raise typer.Exit(code)
+
+
+def _knowledge(rules: Path | None, registry: Path | None) -> Knowledge:
+    from licaudit.errors import LicauditError
+    from licaudit.knowledge import load_knowledge
+
+    try:
+        return load_knowledge(rules, registry)
+    except LicauditError as error:
+        _fail(str(error))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    temporary = output.with_name(output.name + ".partial")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(output)  # only a complete report ever appears at --output
+
+
+@app.command()
+def trace(
+    artifact: Annotated[str, typer.Argument(help="Artifact id, e.g. tatsu-lab/alpaca-7b-wdiff.")],
+    use: Annotated[str, typer.Option("--use", "-u", help="Intended use whose verdict sets the exit code.")] = "commercial",
+    stance: Annotated[
+        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
+    ] = StanceChoice.STRICT,
+    output_format: FormatOption = OutputFormat.TEXT,
+    output: OutputOption = None,
+    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Trace an artifact's lineage and decide what its effective terms allow."""
+    from licaudit.errors import LicauditError
+    from licaudit.pipeline import TraceSettings
+    from licaudit.pipeline import trace as run_trace
+    from licaudit.terms.flow_rules import Reading, Stance
+    from licaudit.terms.vocabulary import Effect
+
+    knowledge = _knowledge(rules, registry)
+    uses = tuple(dict.fromkeys([use, *knowledge.rules.uses]))
+    settings = TraceSettings(uses=uses, stance=Stance(Reading(stance.value)), max_depth=depth)
+    try:
+        result = run_trace(artifact, settings, knowledge)
+    except LicauditError as error:
+        _fail(str(error))
+    if output_format is OutputFormat.JSON:
+        from licaudit.reports.json_report import render_json
+
+        _emit(render_json(result), output)
+    else:
+        from licaudit.reports.terminal import render_terminal
+
+        if output is None:
+            render_terminal(result, _stdout_console(), use)
+        else:
+            from rich.console import Console
+
+            with output.open("w", encoding="utf-8") as handle:
+                render_terminal(result, Console(file=handle, width=120, no_color=True), use)
+    verdict = result.verdict(use).verdict
+    raise typer.Exit(ExitCode.POLICY_FAILED if verdict in (Effect.FORBIDDEN, Effect.UNKNOWN) else ExitCode.OK)
+
+
+@app.command()
+def explain(
+    license_name: Annotated[str, typer.Argument(metavar="LICENSE", help="A license id, Hub id or alias.")],
+    output_format: FormatOption = OutputFormat.TEXT,
+    rules: RulesOption = None,
+) -> None:
+    """Show a license's category, terms and the clauses that impose them."""
+    from licaudit.errors import DataFileError, UnknownLicenseError
+    from licaudit.reports.licenses import license_document, render_license
+    from licaudit.shipped import shipped_folder
+    from licaudit.terms.catalog import load_catalog
+
+    try:
+        catalog = load_catalog((rules or shipped_folder("rules")) / "licenses")
+    except DataFileError as error:
+        _fail(str(error))
+    found = catalog.lookup(license_name)
+    if found is None:
+        _fail(str(UnknownLicenseError(license_name, catalog.suggest(license_name))))
+    if output_format is OutputFormat.JSON:
+        import json
+
+        sys.stdout.write(json.dumps(license_document(found), indent=2, ensure_ascii=False) + "\n")
+    else:
+        render_license(found, _stdout_console())
+
+
+@registry_app.command("list")
+def registry_list(
+    kind: Annotated[str | None, typer.Option("--kind", help="model, dataset or service.")] = None,
+    output_format: FormatOption = OutputFormat.TEXT,
+    registry: RegistryOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """List the artifacts the registry knows."""
+    from licaudit.reports.registry import render_registry_list, registry_list_document
+
+    knowledge = _knowledge(rules, registry)
+    records = [r for r in knowledge.registry.records.values() if kind is None or r.kind.value == kind]
+    records.sort(key=lambda r: r.id.lower())
+    if output_format is OutputFormat.JSON:
+        import json
+
+        sys.stdout.write(json.dumps(registry_list_document(records, knowledge), indent=2, ensure_ascii=False) + "\n")
+    else:
+        render_registry_list(records, knowledge, _stdout_console())
+
+
+@registry_app.command("show")
+def registry_show(
+    artifact: Annotated[str, typer.Argument(help="Artifact id or alias.")],
+    output_format: FormatOption = OutputFormat.TEXT,
+    registry: RegistryOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Show one registry record with its sources and quotes."""
+    from licaudit.errors import UnknownArtifactError
+    from licaudit.reports.registry import record_document, render_record
+
+    knowledge = _knowledge(rules, registry)
+    record = knowledge.registry.get(artifact)
+    if record is None:
+        _fail(str(UnknownArtifactError(artifact, knowledge.registry.suggest(artifact))))
+    if output_format is OutputFormat.JSON:
+        import json
+
+        sys.stdout.write(json.dumps(record_document(record, knowledge), indent=2, ensure_ascii=False) + "\n")
+    else:
+        render_record(record, knowledge, _stdout_console())
+
+
+@app.command()
+def version() -> None:
+    """Print licaudit's version."""
+    from licaudit import __version__
+
+    sys.stdout.write(f"licaudit {__version__}\n")
+
+
+def main() -> None:
+    app()

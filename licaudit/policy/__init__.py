@@ -1,0 +1,1 @@
+"""Stage 4: verdicts per intended use, findings, and (later) policies and waivers."""

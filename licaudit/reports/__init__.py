@@ -1,0 +1,1 @@
+"""Stage 5: rendering only. Reports read a `TraceResult`; they decide nothing."""

@@ -1,0 +1,1 @@
+"""Stage 1: facts about single artifacts, each with its evidence (registry, Hub, local folders)."""

@@ -1,0 +1,156 @@
+"""Propagation: each artifact's effective terms = its own + what flows in, each with its path.
+
+One pass over the graph in flow order (parents first), so the cost is linear in nodes + edges
+times the number of distinct terms; no per-artifact walk over all ancestors. Cycles are strongly
+connected components, iterated to a fixed point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from licaudit.artifacts import ArtifactId, ArtifactKind, Relation
+from licaudit.lineage.graph import Edge, LineageGraph
+from licaudit.terms.catalog import Term
+from licaudit.terms.expressions import LicenseExpr, LicenseNormaliser, expression_terms
+from licaudit.terms.flow_rules import FlowRules, Reading, RelationRule, Stance
+from licaudit.terms.vocabulary import Effect, Scope, TermKind
+
+UNRESOLVED_TERM = Term(
+    license_id="LicenseRef-licaudit-unresolved",
+    id="unresolved",
+    kind=TermKind.UNKNOWN,
+    summary="no source knows this artifact, so its terms are unknown",
+    clause=None,
+    source=None,
+)
+
+TermKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class CarriedTerm:
+    """A term as it binds one artifact: where it comes from and the path it travelled."""
+
+    term: Term
+    scope: Scope
+    path: tuple[ArtifactId, ...]  # origin first, this artifact last
+    relations: tuple[Relation, ...]  # one per hop
+    question: str | None = None  # the unsettled question whose strict reading let it flow
+
+    @property
+    def origin(self) -> ArtifactId:
+        return self.path[0]
+
+    @property
+    def key(self) -> TermKey:
+        # Unknowns stay apart per origin: each unknown artifact must be named.
+        origin = self.origin if self.term.kind is TermKind.UNKNOWN else ""
+        return (self.term.license_id, self.term.id, origin + "|" + self.scope.value)
+
+
+@dataclass
+class Propagation:
+    """Effective terms of every artifact for one intended use under one stance."""
+
+    use: str
+    stance: Stance
+    effective: dict[ArtifactId, dict[TermKey, CarriedTerm]]
+
+    def terms(self, artifact: ArtifactId, scope: Scope = Scope.ARTIFACT) -> list[CarriedTerm]:
+        return [c for c in self.effective[artifact].values() if c.scope is scope]
+
+
+def own_expression(graph: LineageGraph, normaliser: LicenseNormaliser, artifact: ArtifactId) -> LicenseExpr:
+    return normaliser.normalise(graph.facts(artifact).license_expression)
+
+
+def own_terms(
+    graph: LineageGraph, normaliser: LicenseNormaliser, rules: FlowRules, use: str, artifact: ArtifactId
+) -> list[Term]:
+    facts = graph.facts(artifact)
+    if facts.kind is ArtifactKind.UNRESOLVED:
+        return [UNRESOLVED_TERM]
+    return expression_terms(
+        normaliser.normalise(facts.license_expression), lambda terms: terms_effect(rules, use, terms)
+    )
+
+
+def terms_effect(rules: FlowRules, use: str, terms: list[Term]) -> Effect:
+    return Effect.worst(
+        [rules.effect(use, t.kind, t.override_for(use)) for t in terms if t.scope is Scope.ARTIFACT]
+    )
+
+
+def propagate_terms(
+    graph: LineageGraph, normaliser: LicenseNormaliser, rules: FlowRules, use: str, stance: Stance
+) -> Propagation:
+    effective: dict[ArtifactId, dict[TermKey, CarriedTerm]] = {}
+    for component in graph.components_in_flow_order():
+        members = set(component)
+        for artifact in component:
+            carried: dict[TermKey, CarriedTerm] = {}
+            for term in own_terms(graph, normaliser, rules, use, artifact):
+                _merge(carried, CarriedTerm(term, term.scope, (artifact,), ()))
+            effective[artifact] = carried
+            for edge in graph.parent_edges(artifact):
+                if edge.parent not in members:
+                    _flow_edge(effective, edge, rules.relations[edge.relation], stance)
+        if len(component) > 1:
+            inner = [e for a in component for e in graph.parent_edges(a) if e.parent in members and e.parent != a]
+            changed = True
+            while changed:
+                changed = any([_flow_edge(effective, edge, rules.relations[edge.relation], stance) for edge in inner])
+    return Propagation(use, stance, effective)
+
+
+def _flow_edge(
+    effective: dict[ArtifactId, dict[TermKey, CarriedTerm]], edge: Edge, rule: RelationRule, stance: Stance
+) -> bool:
+    changed = False
+    child_terms = effective[edge.child]
+    for carried in list(effective[edge.parent].values()):
+        if edge.child in carried.path:
+            continue  # around a cycle and back: nothing new
+        flowed = flow_term(carried, edge, rule, stance)
+        if flowed is not None and _merge(child_terms, flowed):
+            changed = True
+    return changed
+
+
+def flow_term(carried: CarriedTerm, edge: Edge, rule: RelationRule, stance: Stance) -> CarriedTerm | None:
+    """The term as it binds the child, or None when the relation's rule stops it."""
+    scope, question = carried.scope, carried.question
+    if carried.scope is Scope.OUTPUTS:
+        if rule.passes_all:
+            pass  # a derivative of the weights: its outputs are the parent's outputs
+        elif rule.activates_outputs:
+            scope = Scope.ARTIFACT  # the parent's outputs are the child's content
+        else:
+            return None
+    elif carried.term.kind not in rule.passes:
+        contested = rule.question_for(carried.term.kind)
+        if contested is None or stance.reading(contested) is not Reading.STRICT:
+            return None
+        question = contested
+    return replace(
+        carried,
+        scope=scope,
+        path=(*carried.path, edge.child),
+        relations=(*carried.relations, edge.relation),
+        question=question,
+    )
+
+
+def _strength(carried: CarriedTerm) -> tuple[int, int]:
+    # An uncontested path beats a contested one; then the shortest path explains best.
+    return (0 if carried.question is None else 1, len(carried.path))
+
+
+def _merge(carried: dict[TermKey, CarriedTerm], new: CarriedTerm) -> bool:
+    """Keep one carrier per term, the most certain and shortest."""
+    existing = carried.get(new.key)
+    if existing is not None and _strength(existing) <= _strength(new):
+        return False
+    carried[new.key] = new
+    return True
