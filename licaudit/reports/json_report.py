@@ -100,6 +100,10 @@ def _reason(reason: Reason) -> dict[str, Any]:
         "path": list(carried.path),
         "relations": [r.value for r in carried.relations],
         "contested_question": carried.question,
+        "also_via": [
+            {"path": list(other.path), "relations": [r.value for r in other.relations], "contested_question": other.question}
+            for other in carried.also_via
+        ],
     }
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from licaudit.artifacts import ArtifactId
 from licaudit.pipeline import TraceResult
 from licaudit.policy.verdicts import Reason, Verdict
+from licaudit.terms.propagation import CarriedTerm
 from licaudit.reports.escaping import clean_text
 from licaudit.terms.expressions import leaves, render
 from licaudit.terms.vocabulary import Effect
@@ -33,7 +33,7 @@ def render_terminal(result: TraceResult, console: Console, use: str) -> None:
     console.print(lineage_tree(result))
     console.print(verdict_panel(result, use))
     if result.findings:
-        console.print(findings_table(result))
+        console.print(findings_list(result))
 
 
 def lineage_tree(result: TraceResult) -> Tree:
@@ -79,76 +79,77 @@ def _node_label(result: TraceResult, artifact: ArtifactId, relation: str | None)
 def verdict_panel(result: TraceResult, use: str) -> Panel:
     parts: list[RenderableType] = []
     for each_use, per_artifact in result.verdicts.items():
-        verdict = per_artifact[result.target]
-        title = Text.assemble((f"{each_use}: ", "bold"), (verdict.verdict.value.upper(), EFFECT_STYLE[verdict.verdict]))
-        parts.append(title)
-        parts.extend(_verdict_lines(result, verdict, detailed=each_use == use))
-    stance = result.settings.stance.label
+        parts.append(verdict_tree(result, per_artifact[result.target], detailed=each_use == use))
     return Panel(
         Group(*parts),
         title=Text.assemble("Verdict for ", safe(result.target, "bold")),
-        subtitle=Text(f"stance: {stance}", style="dim"),
+        subtitle=Text(f"stance: {result.settings.stance.label}", style="dim"),
         expand=False,
     )
 
 
-def _verdict_lines(result: TraceResult, verdict: Verdict, detailed: bool) -> list[Text]:
-    lines: list[Text] = []
+def verdict_tree(result: TraceResult, verdict: Verdict, detailed: bool) -> Tree:
+    root = Tree(
+        Text.assemble((f"{verdict.use}: ", "bold"), (verdict.verdict.value.upper(), EFFECT_STYLE[verdict.verdict])),
+        guide_style="dim",
+    )
     if verdict.verdict is Effect.ALLOWED:
-        lines.append(Text("  only attribution and notice duties", style="green"))
-    else:
-        for reason in verdict.reasons:
-            lines.extend(_reason_lines(result, reason, detailed))
+        root.add(Text("only attribution and notice duties", style="green"))
+    for reason in verdict.reasons:
+        _add_reason(result, root, reason, detailed)
     if detailed and verdict.verdict is not Effect.CONDITIONAL:
         conditions = [r for r in verdict.conditions if r not in verdict.reasons]
         if conditions:
-            lines.append(Text("  also conditional on:", style="yellow"))
+            branch = root.add(Text("also conditional on", style="yellow"))
             for reason in conditions:
-                lines.extend(_reason_lines(result, reason, detailed=False))
+                _add_reason(result, branch, reason, detailed=False)
     if detailed and verdict.risks:
-        lines.append(Text("  risks (contested terms that did not flow under this stance):", style="magenta"))
+        branch = root.add(Text("risks: contested terms that do not flow under this stance", style="magenta"))
         for reason in verdict.risks:
-            lines.extend(_reason_lines(result, reason, detailed=False))
-    return lines
+            _add_reason(result, branch, reason, detailed=False)
+    return root
 
 
-def _reason_lines(result: TraceResult, reason: Reason, detailed: bool) -> list[Text]:
+def _add_reason(result: TraceResult, parent: Tree, reason: Reason, detailed: bool) -> None:
     carried, term = reason.carried, reason.carried.term
     license_ = result.knowledge.catalog.licenses.get(term.license_id)
     name = license_.name if license_ is not None else term.license_id
-    head = Text("  • ")
-    head.append_text(safe(name, "bold")).append(f" [{term.kind.value}] ", style="dim")
-    head.append_text(safe(term.summary))
+    head = Text.assemble(safe(name, "bold"), (f" [{term.kind.value}] ", "dim"), safe(term.summary))
     if term.value is not None:
         head.append(f" ({term.value:,})")
-    lines = [head]
-    path = Text("      via ", style="dim")
+    branch = parent.add(head)
+    for index, route in enumerate((carried, *carried.also_via)):
+        branch.add(_path_text("via " if index == 0 else "also via ", route))
+    if detailed and term.clause:
+        clause = Text.assemble(("“", "dim"), safe(term.clause, "italic"), ("”", "dim"))
+        if term.source:
+            clause.append("  ").append_text(safe(term.source, "dim"))
+        branch.add(clause)
+
+
+def _path_text(prefix: str, carried: CarriedTerm) -> Text:
+    path = Text(prefix, style="dim")
     for index, artifact in enumerate(carried.path):
         if index:
-            path.append(f" -{carried.relations[index - 1].value}-> ", style="cyan")
+            path.append(f" ─{carried.relations[index - 1].value}→ ", style="cyan")
         path.append_text(safe(artifact))
+    if len(carried.path) == 1:
+        path.append(" (its own license)", style="dim")
     if carried.question is not None:
-        path.append(f"  (contested: {carried.question})", style="magenta")
-    lines.append(path)
-    if detailed and term.clause:
-        clause = Text('      "', style="dim").append_text(safe(term.clause, "italic")).append('"')
-        if term.source:
-            clause.append(" — ").append_text(safe(term.source, "dim"))
-        lines.append(clause)
-    return lines
+        path.append(f"  contested: {carried.question}", style="magenta")
+    return path
 
 
-def findings_table(result: TraceResult) -> Table:
-    table = Table(title="Findings", show_lines=False, expand=False)
-    table.add_column("severity")
-    table.add_column("kind")
-    table.add_column("artifact")
-    table.add_column("message", overflow="fold")
+def findings_list(result: TraceResult) -> Group:
+    lines: list[RenderableType] = [Text("Findings", style="bold")]
     for finding in result.findings:
-        table.add_row(
-            Text(finding.severity.value, style=SEVERITY_STYLE[finding.severity.value]),
-            safe(finding.kind.value),
-            safe(finding.artifact),
-            safe(finding.message),
+        lines.append(
+            Text.assemble(
+                ("  ", ""),
+                (f"{finding.severity.value:<8}", SEVERITY_STYLE[finding.severity.value]),
+                safe(finding.kind.value, "bold"),
+                ("  ", ""),
+                safe(finding.message),
+            )
         )
-    return table
+    return Group(*lines)

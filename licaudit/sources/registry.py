@@ -35,6 +35,8 @@ class Registry:
         for name in (facts.id, *facts.aliases):
             key = normalise_id(name)
             owner = self._index.get(key)
+            if owner == facts.id:
+                continue  # the same name twice in one record, e.g. in two spellings
             if owner is not None:
                 raise DataFileError(
                     facts.record_path or "registry", None, f"id or alias {name!r} is already used by {owner!r}"

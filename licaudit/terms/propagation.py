@@ -37,6 +37,7 @@ class CarriedTerm:
     path: tuple[ArtifactId, ...]  # origin first, this artifact last
     relations: tuple[Relation, ...]  # one per hop
     question: str | None = None  # the unsettled question whose strict reading let it flow
+    also_via: tuple[CarriedTerm, ...] = ()  # the same term from other origins, a bounded few
 
     @property
     def origin(self) -> ArtifactId:
@@ -139,6 +140,9 @@ def flow_term(carried: CarriedTerm, edge: Edge, rule: RelationRule, stance: Stan
         path=(*carried.path, edge.child),
         relations=(*carried.relations, edge.relation),
         question=question,
+        also_via=tuple(
+            flowed for other in carried.also_via if (flowed := flow_term(other, edge, rule, stance)) is not None
+        ),
     )
 
 
@@ -147,10 +151,27 @@ def _strength(carried: CarriedTerm) -> tuple[int, int]:
     return (0 if carried.question is None else 1, len(carried.path))
 
 
+MAX_ALSO_VIA = 3
+
+
 def _merge(carried: dict[TermKey, CarriedTerm], new: CarriedTerm) -> bool:
-    """Keep one carrier per term, the most certain and shortest."""
+    """Keep one carrier per term (the most certain and shortest path) and a few other origins.
+
+    The bound keeps propagation linear while the explanation can still name, say, both the
+    base model and the dataset that carry the same non-commercial clause.
+    """
     existing = carried.get(new.key)
-    if existing is not None and _strength(existing) <= _strength(new):
+    if existing is None:
+        carried[new.key] = new
+        return True
+    candidates = [existing, *existing.also_via, new, *new.also_via]
+    by_origin: dict[ArtifactId, CarriedTerm] = {}
+    for candidate in sorted(candidates, key=_strength):
+        bare = replace(candidate, also_via=())
+        by_origin.setdefault(candidate.origin, bare)
+    ranked = list(by_origin.values())
+    merged = replace(ranked[0], also_via=tuple(ranked[1 : 1 + MAX_ALSO_VIA]))
+    if merged == existing:
         return False
-    carried[new.key] = new
+    carried[new.key] = merged
     return True
