@@ -64,7 +64,7 @@ def _stdout_console() -> Console:
 def _stderr_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
@@ -98,7 +98,9 @@ def _emit(text: str, output: Path | None) -> None:
 @app.command()
 def trace(
     artifact: Annotated[str, typer.Argument(help="Artifact id, e.g. tatsu-lab/alpaca-7b-wdiff.")],
-    use: Annotated[str, typer.Option("--use", "-u", help="Intended use whose verdict sets the exit code.")] = "commercial",
+    use: Annotated[
+        str, typer.Option("--use", "-u", help="Intended use whose verdict sets the exit code.")
+    ] = "commercial",
     stance: Annotated[
         StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
     ] = StanceChoice.STRICT,
@@ -175,7 +177,7 @@ def registry_list(
     rules: RulesOption = None,
 ) -> None:
     """List the artifacts the registry knows."""
-    from licaudit.reports.registry import render_registry_list, registry_list_document
+    from licaudit.reports.registry import registry_list_document, render_registry_list
 
     knowledge = _knowledge(rules, registry)
     records = [r for r in knowledge.registry.records.values() if kind is None or r.kind.value == kind]

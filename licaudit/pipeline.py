@@ -50,8 +50,10 @@ def trace(target: str, settings: TraceSettings, knowledge: Knowledge, resolve: R
     verdicts: dict[str, dict[str, Verdict]] = {}
     for use in settings.uses:
         chosen = propagate_terms(graph, knowledge.normaliser, knowledge.rules, use, settings.stance)
-        strict = chosen if settings.stance == STRICT else propagate_terms(
-            graph, knowledge.normaliser, knowledge.rules, use, STRICT
+        strict = (
+            chosen
+            if settings.stance == STRICT
+            else propagate_terms(graph, knowledge.normaliser, knowledge.rules, use, STRICT)
         )
         verdicts[use] = {a: decide(knowledge.rules, chosen, a, strict) for a in graph.artifacts()}
     findings += license_findings(graph, knowledge.normaliser)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
-    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping = LineDict({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     return mapping
 
@@ -37,7 +38,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml_file(path: Path) -> Any:
+def load_yaml_file(path: Path) -> object:
     """Parse one data file; syntax errors become a `DataFileError` naming file and line."""
     try:
         raw = path.read_bytes()
@@ -48,26 +49,30 @@ def load_yaml_file(path: Path) -> Any:
     return load_yaml_text(raw.decode("utf-8", errors="replace"), path)
 
 
-def load_yaml_text(text: str, path: Path | str) -> Any:
+def load_yaml_text(text: str, path: Path | str) -> object:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise DataFileError(path, line, f"invalid YAML: {error.problem or error}") from error
+        detail = str(error.problem or error)
+        if error.context and error.context_mark is not None and error.context_mark is not mark:
+            detail += f" ({error.context} started at line {error.context_mark.line + 1})"
+        raise DataFileError(path, line, f"invalid YAML: {detail}") from error
     except yaml.YAMLError as error:
         raise DataFileError(path, None, f"invalid YAML: {error}") from error
 
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:
     """Data files in a stable order, so results never depend on directory order."""
-    yield from sorted(p for p in folder.rglob("*.yaml") if p.is_file())
+    found = [Path(top) / name for top, _dirs, names in os.walk(folder) for name in names if name.endswith(".yaml")]
+    yield from sorted(found)
 
 
 class Fields:
     """Typed access to one mapping of a data file, with `file:line` errors."""
 
-    def __init__(self, data: Any, path: Path, what: str, line: int | None = None) -> None:
+    def __init__(self, data: object, path: Path, what: str, line: int | None = None) -> None:
         if not isinstance(data, dict):
             raise DataFileError(path, line, f"{what} must be a mapping, got {type(data).__name__}")
         self.data: dict[str, Any] = data
@@ -83,13 +88,13 @@ class Fields:
         if unknown:
             raise self.error(f"unknown key(s) {unknown}; allowed: {sorted(allowed)}")
 
-    def str(self, key: str) -> str:
+    def text(self, key: str) -> str:
         value = self.data.get(key)
         if not isinstance(value, str) or not value.strip():
             raise self.error(f"`{key}` must be a non-empty string")
         return value.strip()
 
-    def opt_str(self, key: str) -> str | None:
+    def opt_text(self, key: str) -> str | None:
         value = self.data.get(key)
         if value is None:
             return None
@@ -97,15 +102,16 @@ class Fields:
             return str(value)
         if not isinstance(value, str):
             raise self.error(f"`{key}` must be a string")
-        return value.strip() or None
+        stripped: str = value.strip()
+        return stripped or None
 
     def choice(self, key: str, allowed: set[str]) -> str:
-        value = self.str(key)
+        value = self.text(key)
         if value not in allowed:
             raise self.error(f"`{key}` is {value!r}; allowed: {sorted(allowed)}")
         return value
 
-    def str_list(self, key: str) -> list[str]:
+    def text_list(self, key: str) -> list[str]:
         value = self.data.get(key)
         if value is None:
             return []

@@ -17,10 +17,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 WorldFactory = Callable[[list[dict[str, Any]]], Knowledge]
 
 
-def record(artifact_id: str, license_: str | None, *parents: tuple[str, str], kind: str | None = None, declared: str | None = None) -> dict[str, Any]:
+def record(
+    artifact_id: str,
+    license_: str | None,
+    *parents: tuple[str, str],
+    kind: str | None = None,
+    declared: str | None = None,
+) -> dict[str, Any]:
     """A registry record in the shipped schema; `parents` are (relation, id) pairs."""
     if kind is None:
-        kind = artifact_id.split("/", 1)[0].rstrip("s") if artifact_id.startswith(("datasets/", "services/")) else "model"
+        kind = (
+            artifact_id.split("/", 1)[0].rstrip("s") if artifact_id.startswith(("datasets/", "services/")) else "model"
+        )
     return {
         "schema_version": 1,
         "id": artifact_id,
@@ -66,3 +74,9 @@ def world(tmp_path: Path) -> WorldFactory:
         return load_knowledge(rules, registry)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own licaudit cache, never the user's."""
+    monkeypatch.setenv("LICAUDIT_CACHE_DIR", str(tmp_path_factory.mktemp("licaudit-cache")))

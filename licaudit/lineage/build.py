@@ -76,7 +76,8 @@ def build_lineage(
                 FindingKind.CYCLE,
                 Severity.ERROR,
                 cycle[0],
-                "lineage cycle: " + " -> ".join(cycle + [cycle[0]])
+                "lineage cycle: "
+                + " -> ".join([*cycle, cycle[0]])
                 + "; every artifact in it receives the terms of all the others",
                 tuple(cycle),
             )

@@ -67,9 +67,7 @@ class LineageGraph:
     def cycles(self) -> list[list[ArtifactId]]:
         """Every non-trivial strongly connected component (self-loops are reported apart)."""
         return sorted(
-            sorted(component)
-            for component in nx.strongly_connected_components(self._graph)
-            if len(component) > 1
+            sorted(component) for component in nx.strongly_connected_components(self._graph) if len(component) > 1
         )
 
     def self_loops(self) -> list[Edge]:

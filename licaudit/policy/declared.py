@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from licaudit.artifacts import ArtifactKind
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.lineage.graph import LineageGraph
 from licaudit.policy.verdicts import Verdict
+from licaudit.terms.catalog import Term
 from licaudit.terms.expressions import LicenseNormaliser, expression_terms, render
 from licaudit.terms.flow_rules import FlowRules
 from licaudit.terms.propagation import terms_effect
 from licaudit.terms.vocabulary import Effect
+
+
+def _judge(rules: FlowRules, use: str) -> Callable[[list[Term]], Effect]:
+    return lambda terms: terms_effect(rules, use, terms)
 
 
 def declared_vs_effective(
@@ -29,9 +36,7 @@ def declared_vs_effective(
         expr = normaliser.normalise(claimed)
         for use, per_artifact in verdicts.items():
             effective = per_artifact[artifact]
-            declared_effect = terms_effect(
-                rules, use, expression_terms(expr, lambda terms, u=use: terms_effect(rules, u, terms))
-            )
+            declared_effect = terms_effect(rules, use, expression_terms(expr, _judge(rules, use)))
             if declared_effect is Effect.UNKNOWN or declared_effect.rank >= effective.verdict.rank:
                 continue
             cause = effective.reasons[0].carried if effective.reasons else None

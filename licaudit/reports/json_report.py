@@ -101,7 +101,11 @@ def _reason(reason: Reason) -> dict[str, Any]:
         "relations": [r.value for r in carried.relations],
         "contested_question": carried.question,
         "also_via": [
-            {"path": list(other.path), "relations": [r.value for r in other.relations], "contested_question": other.question}
+            {
+                "path": list(other.path),
+                "relations": [r.value for r in other.relations],
+                "contested_question": other.question,
+            }
             for other in carried.also_via
         ],
     }

@@ -43,7 +43,14 @@ def license_document(license_: License) -> dict[str, Any]:
 def render_license(license_: License, console: Console) -> None:
     head = Text.assemble((clean_text(license_.name), "bold"), " (", clean_text(license_.id), ")")
     console.print(head)
-    console.print(Text.assemble(("category: ", "dim"), license_.category.value, ("   commercial use: ", "dim"), license_.commercial_use.value))
+    console.print(
+        Text.assemble(
+            ("category: ", "dim"),
+            license_.category.value,
+            ("   commercial use: ", "dim"),
+            license_.commercial_use.value,
+        )
+    )
     if license_.url:
         console.print(Text.assemble(("text: ", "dim"), clean_text(license_.url)))
     if license_.hub_ids:

@@ -35,7 +35,9 @@ def render_registry_list(records: list[ArtifactFacts], knowledge: Knowledge, con
     table.add_column("parents", overflow="fold")
     for entry in registry_list_document(records, knowledge):
         parents = ", ".join(f"{p['relation']} {p['id']}" for p in entry["parents"])
-        table.add_row(Text(clean_text(entry["id"])), entry["kind"], Text(clean_text(entry["license"])), Text(clean_text(parents)))
+        table.add_row(
+            Text(clean_text(entry["id"])), entry["kind"], Text(clean_text(entry["license"])), Text(clean_text(parents))
+        )
     console.print(table)
 
 
@@ -71,13 +73,31 @@ def render_record(record: ArtifactFacts, knowledge: Knowledge, console: Console)
     doc = record_document(record, knowledge)
     console.print(Text.assemble((clean_text(doc["id"]), "bold"), f" [{doc['kind']}] ", clean_text(doc["name"])))
     lic = doc["license"]
-    console.print(Text.assemble(("license: ", "dim"), clean_text(lic["normalised"]), ("   declared: ", "dim"), clean_text(lic["declared"] or "—")))
+    console.print(
+        Text.assemble(
+            ("license: ", "dim"),
+            clean_text(lic["normalised"]),
+            ("   declared: ", "dim"),
+            clean_text(lic["declared"] or "—"),
+        )
+    )
     for source in lic["sources"]:
         _source(console, source)
     for change in lic["history"]:
-        console.print(Text.assemble(("  history ", "dim"), clean_text(change["date"]), ": ", clean_text(change["license"] or ""), " ", clean_text(change["note"])))
+        console.print(
+            Text.assemble(
+                ("  history ", "dim"),
+                clean_text(change["date"]),
+                ": ",
+                clean_text(change["license"] or ""),
+                " ",
+                clean_text(change["note"]),
+            )
+        )
     for parent in doc["parents"]:
-        console.print(Text.assemble(("parent: ", "dim"), (clean_text(parent["relation"]), "cyan"), " ", clean_text(parent["id"])))
+        console.print(
+            Text.assemble(("parent: ", "dim"), (clean_text(parent["relation"]), "cyan"), " ", clean_text(parent["id"]))
+        )
         for source in parent["sources"]:
             _source(console, source)
     if doc["notes"]:

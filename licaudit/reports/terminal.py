@@ -10,9 +10,9 @@ from rich.tree import Tree
 from licaudit.artifacts import ArtifactId
 from licaudit.pipeline import TraceResult
 from licaudit.policy.verdicts import Reason, Verdict
-from licaudit.terms.propagation import CarriedTerm
 from licaudit.reports.escaping import clean_text
 from licaudit.terms.expressions import leaves, render
+from licaudit.terms.propagation import CarriedTerm
 from licaudit.terms.vocabulary import Effect
 
 EFFECT_STYLE = {
@@ -48,7 +48,9 @@ def _add_parents(
 ) -> None:
     for edge in result.graph.parent_edges(artifact):
         if edge.parent in stack:
-            label = Text.assemble(safe(edge.relation.value, "italic cyan"), " ", safe(edge.parent, "bold"), (" (cycle)", "red"))
+            label = Text.assemble(
+                safe(edge.relation.value, "italic cyan"), " ", safe(edge.parent, "bold"), (" (cycle)", "red")
+            )
             branch.add(label)
             continue
         label = _node_label(result, edge.parent, edge.relation.value)

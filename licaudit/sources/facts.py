@@ -9,7 +9,7 @@ from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Relation
 
 @dataclass(frozen=True)
 class ParentLink:
-    """"This artifact <relation> parent", and who says so."""
+    """ "This artifact <relation> parent", and who says so."""
 
     parent: ArtifactId
     relation: Relation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,16 +66,16 @@ class Registry:
         return result[:limit]
 
 
-def load_registry(folder: Path) -> Registry:
+def load_registry(folder: Path, read: Callable[[Path], object] = load_yaml_file) -> Registry:
     registry = Registry()
     for path in iter_yaml_files(folder):
-        registry.add(parse_record(load_yaml_file(path), path, folder))
+        registry.add(parse_record(read(path), path, folder))
     return registry
 
 
 def _evidence(fields: Fields, key: str = "sources") -> tuple[Evidence, ...]:
     return tuple(
-        Evidence(origin=Origin.CURATED, url=source.str("url"), quote=source.opt_str("quote"))
+        Evidence(origin=Origin.CURATED, url=source.text("url"), quote=source.opt_text("quote"))
         for source in fields.mappings(key)
     )
 
@@ -83,7 +84,7 @@ def parse_record(data: object, path: Path, root: Path | None = None) -> Artifact
     fields = Fields(data, path, "record")
     fields.schema_version()
     fields.reject_unknown(_RECORD_KEYS)
-    artifact_id = fields.str("id")
+    artifact_id = fields.text("id")
     kind = ArtifactKind(fields.choice("kind", {k.value for k in _KIND_FOLDERS}))
     if root is not None:
         _check_path(fields, artifact_id, kind, path, root)
@@ -95,7 +96,7 @@ def parse_record(data: object, path: Path, root: Path | None = None) -> Artifact
     if not license_evidence:
         raise license_field.error("`sources` must name at least one source for the license")
     history = tuple(
-        LicenseChange(h.str("date"), h.opt_str("expression"), h.opt_str("note") or "", h.opt_str("source"))
+        LicenseChange(h.text("date"), h.opt_text("expression"), h.opt_text("note") or "", h.opt_text("source"))
         for h in license_field.mappings("history")
     )
     parents = []
@@ -105,22 +106,22 @@ def parse_record(data: object, path: Path, root: Path | None = None) -> Artifact
         evidence = _evidence(parent)
         if not evidence:
             raise parent.error("`sources` must name at least one source for this parent")
-        parents.append(ParentLink(ArtifactId(parent.str("id")), relation, evidence))
+        parents.append(ParentLink(ArtifactId(parent.text("id")), relation, evidence))
     hub = fields.data.get("hub", True)
     if not isinstance(hub, bool):
         raise fields.error("`hub` must be true or false")
     return ArtifactFacts(
         id=ArtifactId(artifact_id),
         kind=kind,
-        name=fields.opt_str("name") or artifact_id,
-        license_expression=license_field.str("expression"),
-        declared_license=license_field.opt_str("declared"),
+        name=fields.opt_text("name") or artifact_id,
+        license_expression=license_field.text("expression"),
+        declared_license=license_field.opt_text("declared"),
         license_evidence=license_evidence,
         parents=tuple(parents),
-        aliases=tuple(fields.str_list("aliases")),
+        aliases=tuple(fields.text_list("aliases")),
         on_hub=hub,
         license_history=history,
-        notes=fields.opt_str("notes"),
+        notes=fields.opt_text("notes"),
         record_path=str(path),
     )
 
@@ -131,5 +132,5 @@ def _check_path(fields: Fields, artifact_id: str, kind: ArtifactKind, path: Path
     if kind is not ArtifactKind.MODEL and not artifact_id.startswith(f"{folder}/"):
         raise fields.error(f"a {kind.value} id must start with `{folder}/` (got {artifact_id!r})")
     expected = root / folder / f"{bare}.yaml"
-    if path.resolve() != expected.resolve():
+    if path != expected and path.resolve() != expected.resolve():
         raise fields.error(f"record for {artifact_id!r} must live at {expected.relative_to(root)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,9 +94,7 @@ class Catalog:
             key = fold_license_name(name)
             owner = self._index.get(key)
             if owner is not None and owner != license_.id:
-                raise DataFileError(
-                    license_.path, None, f"name {name!r} already belongs to license {owner!r}"
-                )
+                raise DataFileError(license_.path, None, f"name {name!r} already belongs to license {owner!r}")
             self._index[key] = license_.id
 
     def lookup(self, name: str) -> License | None:
@@ -115,10 +114,10 @@ class Catalog:
         return {hub_id: lic.id for lic in self.licenses.values() for hub_id in lic.hub_ids}
 
 
-def load_catalog(folder: Path) -> Catalog:
+def load_catalog(folder: Path, read: Callable[[Path], object] = load_yaml_file) -> Catalog:
     catalog = Catalog()
     for path in iter_yaml_files(folder):
-        catalog.add(parse_license(load_yaml_file(path), path))
+        catalog.add(parse_license(read(path), path))
     return catalog
 
 
@@ -126,7 +125,7 @@ def parse_license(data: object, path: Path) -> License:
     fields = Fields(data, path, "license")
     fields.schema_version()
     fields.reject_unknown(_LICENSE_KEYS)
-    license_id = fields.str("id")
+    license_id = fields.text("id")
     if not _LICENSE_ID.match(license_id):
         raise fields.error(f"`id` {license_id!r} may hold only letters, digits, '.', '-' and '+'")
     if path.stem != license_id:
@@ -136,21 +135,21 @@ def parse_license(data: object, path: Path) -> License:
     if len(set(term_ids)) != len(term_ids):
         raise fields.error(f"duplicate term ids in {term_ids}")
     history = tuple(
-        HistoryEntry(date=h.str("date"), note=h.str("note"), source=h.opt_str("source"))
+        HistoryEntry(date=h.text("date"), note=h.text("note"), source=h.opt_text("source"))
         for h in fields.mappings("history")
     )
     return License(
         id=license_id,
-        name=fields.str("name"),
+        name=fields.text("name"),
         category=Category(fields.choice("category", {c.value for c in Category})),
         commercial_use=Effect(fields.choice("commercial_use", {"allowed", "conditional", "forbidden", "unknown"})),
-        url=fields.opt_str("url"),
-        hub_ids=tuple(fields.str_list("hub_ids")),
-        aliases=tuple(fields.str_list("aliases")),
-        text_markers=tuple(fields.str_list("text_markers")),
+        url=fields.opt_text("url"),
+        hub_ids=tuple(fields.text_list("hub_ids")),
+        aliases=tuple(fields.text_list("aliases")),
+        text_markers=tuple(fields.text_list("text_markers")),
         terms=terms,
         history=history,
-        notes=fields.opt_str("notes"),
+        notes=fields.opt_text("notes"),
         path=str(path),
     )
 
@@ -158,7 +157,7 @@ def parse_license(data: object, path: Path) -> License:
 def _parse_term(term: Fields, license_id: str) -> Term:
     term.reject_unknown(_TERM_KEYS)
     kind = TermKind(term.choice("kind", {k.value for k in TermKind}))
-    clause, source = term.opt_str("clause"), term.opt_str("source")
+    clause, source = term.opt_text("clause"), term.opt_text("source")
     if kind not in DUTY_KINDS and (clause is None or source is None):
         raise term.error(f"a `{kind}` term must quote its `clause` and name its `source`")
     value_raw = term.data.get("value")
@@ -173,14 +172,14 @@ def _parse_term(term: Fields, license_id: str) -> Term:
             if value not in {e.value for e in Effect}:
                 raise effect.error(f"effect for {use!r} is {value!r}; allowed: {[e.value for e in Effect]}")
             overrides.append((str(use), Effect(value)))
-    scopes = term.str_list("applies_to") or ["artifact"]
+    scopes = term.text_list("applies_to") or ["artifact"]
     if len(scopes) != 1 or scopes[0] not in {s.value for s in Scope}:
         raise term.error(f"`applies_to` must be one of {[s.value for s in Scope]}")
     return Term(
         license_id=license_id,
-        id=term.str("id"),
+        id=term.text("id"),
         kind=kind,
-        summary=term.opt_str("summary") or kind.value.replace("_", " "),
+        summary=term.opt_text("summary") or kind.value.replace("_", " "),
         clause=clause,
         source=source,
         scope=Scope(scopes[0]),

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from licaudit.terms.catalog import Catalog, License, Term
 from licaudit.terms.vocabulary import Effect, TermKind
@@ -86,7 +85,7 @@ class LicenseNormaliser:
         self.catalog = catalog
         self._parse_text = lru_cache(maxsize=65536)(self._parse_text_uncached)
 
-    def normalise(self, value: Any) -> LicenseExpr:
+    def normalise(self, value: object) -> LicenseExpr:
         if value is None or value is False or (isinstance(value, str) and not value.strip()):
             return LicenseLeaf(None, "")
         if isinstance(value, (list, tuple)):
@@ -121,7 +120,7 @@ class LicenseNormaliser:
             return LicenseLeaf(None, text)
         return tree
 
-    def _convert(self, node: Any) -> LicenseExpr:
+    def _convert(self, node: object) -> LicenseExpr:
         from license_expression import AND, OR, LicenseSymbol, LicenseWithExceptionSymbol
 
         if isinstance(node, LicenseWithExceptionSymbol):

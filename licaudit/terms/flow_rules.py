@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -100,16 +101,19 @@ class FlowRules:
         return override if override is not None else self.uses[use].effects[kind]
 
 
-def load_flow_rules(rules_folder: Path) -> FlowRules:
+Reader = Callable[[Path], object]
+
+
+def load_flow_rules(rules_folder: Path, read: Reader = load_yaml_file) -> FlowRules:
     rules = FlowRules()
-    rules.uses = _load_uses(rules_folder / "uses.yaml")
-    rules.questions = _load_questions(rules_folder / "questions")
-    rules.relations = _load_relations(rules_folder / "relations.yaml", set(rules.questions))
+    rules.uses = _load_uses(rules_folder / "uses.yaml", read)
+    rules.questions = _load_questions(rules_folder / "questions", read)
+    rules.relations = _load_relations(rules_folder / "relations.yaml", set(rules.questions), read)
     return rules
 
 
-def _load_uses(path: Path) -> dict[str, Use]:
-    top = Fields(load_yaml_file(path), path, "uses.yaml")
+def _load_uses(path: Path, read: Reader) -> dict[str, Use]:
+    top = Fields(read(path), path, "uses.yaml")
     top.schema_version()
     uses_field = top.mapping("uses")
     if uses_field is None:
@@ -124,25 +128,27 @@ def _load_uses(path: Path) -> dict[str, Use]:
         for kind in TermKind:
             value = effects_field.data.get(kind.value)
             if value not in {e.value for e in Effect}:
-                raise effects_field.error(f"effect of `{kind.value}` is {value!r}; allowed: {[e.value for e in Effect]}")
+                raise effects_field.error(
+                    f"effect of `{kind.value}` is {value!r}; allowed: {[e.value for e in Effect]}"
+                )
             effects[kind] = Effect(value)
         extra = set(effects_field.data) - {k.value for k in TermKind}
         if extra:
             raise effects_field.error(f"unknown term kind(s) {sorted(extra)}")
-        uses[str(name)] = Use(str(name), use.opt_str("description") or "", effects)
+        uses[str(name)] = Use(str(name), use.opt_text("description") or "", effects)
     return uses
 
 
 def _kinds(fields: Fields, key: str) -> frozenset[TermKind]:
-    names = fields.str_list(key)
+    names = fields.text_list(key)
     unknown = [n for n in names if n not in {k.value for k in TermKind}]
     if unknown:
         raise fields.error(f"unknown term kind(s) {unknown}; allowed: {[k.value for k in TermKind]}")
     return frozenset(TermKind(n) for n in names)
 
 
-def _load_relations(path: Path, questions: set[str]) -> dict[Relation, RelationRule]:
-    top = Fields(load_yaml_file(path), path, "relations.yaml")
+def _load_relations(path: Path, questions: set[str], read: Reader) -> dict[Relation, RelationRule]:
+    top = Fields(read(path), path, "relations.yaml")
     top.schema_version()
     relations_field = top.mapping("relations")
     if relations_field is None:
@@ -156,13 +162,13 @@ def _load_relations(path: Path, questions: set[str]) -> dict[Relation, RelationR
         passes_all = rule.data.get("passes") == "all"
         contested = []
         for flow in rule.mappings("contested"):
-            question = flow.str("question")
+            question = flow.text("question")
             if question not in questions:
                 raise flow.error(f"question {question!r} has no file in rules/questions/")
             contested.append(ContestedFlow(question, _kinds(flow, "kinds")))
         rules[Relation(name)] = RelationRule(
             relation=Relation(name),
-            description=rule.opt_str("description") or "",
+            description=rule.opt_text("description") or "",
             passes_all=passes_all,
             passes=frozenset(TermKind) if passes_all else _kinds(rule, "passes"),
             activates_outputs=bool(rule.data.get("outputs", False)),
@@ -174,12 +180,12 @@ def _load_relations(path: Path, questions: set[str]) -> dict[Relation, RelationR
     return rules
 
 
-def _load_questions(folder: Path) -> dict[str, Question]:
+def _load_questions(folder: Path, read: Reader) -> dict[str, Question]:
     questions: dict[str, Question] = {}
     for path in iter_yaml_files(folder):
-        top = Fields(load_yaml_file(path), path, "question")
+        top = Fields(read(path), path, "question")
         top.schema_version()
-        question_id = top.str("id")
+        question_id = top.text("id")
         if question_id != path.stem:
             raise top.error(f"file name must be {question_id}.yaml")
         readings_field = top.mapping("readings")
@@ -190,9 +196,9 @@ def _load_questions(folder: Path) -> dict[str, Question]:
             body = readings_field.mapping(reading.value)
             if body is None:
                 raise readings_field.error(f"reading `{reading.value}` is missing: encode both readings")
-            sources = tuple(Source(s.str("url"), s.opt_str("quote")) for s in body.mappings("sources"))
+            sources = tuple(Source(s.text("url"), s.opt_text("quote")) for s in body.mappings("sources"))
             if not sources:
                 raise body.error("each reading needs at least one source")
-            readings[reading] = QuestionReading(body.str("summary"), sources)
-        questions[question_id] = Question(question_id, top.str("question"), readings, top.opt_str("notes"))
+            readings[reading] = QuestionReading(body.text("summary"), sources)
+        questions[question_id] = Question(question_id, top.text("question"), readings, top.opt_text("notes"))
     return questions

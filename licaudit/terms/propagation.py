@@ -78,9 +78,7 @@ def own_terms(
 
 
 def terms_effect(rules: FlowRules, use: str, terms: list[Term]) -> Effect:
-    return Effect.worst(
-        [rules.effect(use, t.kind, t.override_for(use)) for t in terms if t.scope is Scope.ARTIFACT]
-    )
+    return Effect.worst([rules.effect(use, t.kind, t.override_for(use)) for t in terms if t.scope is Scope.ARTIFACT])
 
 
 def propagate_terms(

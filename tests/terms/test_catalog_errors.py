@@ -38,7 +38,7 @@ def test_restrictive_term_without_clause_is_rejected_with_its_line(tmp_path: Pat
 
 def test_unknown_category_lists_the_allowed_ones(tmp_path: Path) -> None:
     _write(tmp_path, "Y.yaml", "schema_version: 1\nid: Y\nname: Y\ncategory: cheerful\ncommercial_use: allowed\n")
-    with pytest.raises(DataFileError, match="allowed: .*permissive"):
+    with pytest.raises(DataFileError, match=r"allowed: .*permissive"):
         load_catalog(tmp_path)
 
 

@@ -16,10 +16,17 @@ def alpaca_like(world: WorldFactory):
             record("org/base", "cc-by-nc-4.0"),
             record("services/api/teacher", "api-terms"),
             record("datasets/org/seeds", "mit"),
-            record("datasets/org/instructions", "cc-by-nc-4.0", ("generated_by", "services/api/teacher"), ("derived_from", "datasets/org/seeds")),
+            record(
+                "datasets/org/instructions",
+                "cc-by-nc-4.0",
+                ("generated_by", "services/api/teacher"),
+                ("derived_from", "datasets/org/seeds"),
+            ),
             record("org/student", "mit", ("finetune", "org/base"), ("trained_on", "datasets/org/instructions")),
             record("org/clean-base", "mit"),
-            record("org/clean-student", "mit", ("finetune", "org/clean-base"), ("trained_on", "datasets/org/instructions")),
+            record(
+                "org/clean-student", "mit", ("finetune", "org/clean-base"), ("trained_on", "datasets/org/instructions")
+            ),
         ]
     )
 
@@ -46,7 +53,10 @@ def test_contested_data_terms_flow_only_under_the_strict_reading(world: WorldFac
     knowledge = alpaca_like(world)
     strict = trace("org/clean-student", TraceSettings(), knowledge).verdict("commercial")
     assert strict.verdict is Effect.FORBIDDEN
-    assert {r.carried.question for r in strict.reasons} == {"data-license-binds-weights", "output-terms-bind-third-parties"}
+    assert {r.carried.question for r in strict.reasons} == {
+        "data-license-binds-weights",
+        "output-terms-bind-third-parties",
+    }
     permissive = trace("org/clean-student", TraceSettings(stance=PERMISSIVE), knowledge).verdict("commercial")
     assert permissive.verdict is Effect.ALLOWED
     risk_licenses = {r.carried.term.license_id for r in permissive.risks}
@@ -82,7 +92,9 @@ def test_output_terms_of_a_base_model_ride_along_finetunes_but_do_not_bind_them(
 
 
 def test_evaluation_sets_do_not_bind_the_model(world: WorldFactory) -> None:
-    knowledge = world([record("datasets/org/bench", "cc-by-nc-4.0"), record("org/m", "mit", ("evaluated_on", "datasets/org/bench"))])
+    knowledge = world(
+        [record("datasets/org/bench", "cc-by-nc-4.0"), record("org/m", "mit", ("evaluated_on", "datasets/org/bench"))]
+    )
     assert trace("org/m", TraceSettings(), knowledge).verdict("commercial").verdict is Effect.ALLOWED
 
 
@@ -93,15 +105,28 @@ def test_unresolved_parent_is_unknown_never_allowed(world: WorldFactory) -> None
     assert any(f.kind.value == "unresolved-parent" and f.artifact == "org/ghost" for f in result.findings)
 
 
-def test_unknown_data_license_is_unknown_even_under_the_permissive_stance(world: WorldFactory) -> None:
-    knowledge = world([record("datasets/org/d", "mystery-license-9"), record("org/m", "mit", ("trained_on", "datasets/org/d"))])
-    result = trace("org/m", TraceSettings(stance=PERMISSIVE), knowledge)
-    assert result.verdict("commercial").verdict is Effect.UNKNOWN
-    assert any(f.kind.value == "unrecognised-license" and "mystery-license-9" in f.message for f in result.findings)
+def test_unknown_data_license_is_unknown_under_strict_and_a_reported_risk_under_permissive(world: WorldFactory) -> None:
+    knowledge = world(
+        [record("datasets/org/d", "mystery-license-9"), record("org/m", "mit", ("trained_on", "datasets/org/d"))]
+    )
+    strict = trace("org/m", TraceSettings(), knowledge)
+    assert strict.verdict("commercial").verdict is Effect.UNKNOWN
+    assert any(f.kind.value == "unrecognised-license" and "mystery-license-9" in f.message for f in strict.findings)
+    permissive = trace("org/m", TraceSettings(stance=PERMISSIVE), knowledge)
+    assert permissive.verdict("commercial").verdict is Effect.ALLOWED
+    assert [r.carried.term.kind.value for r in permissive.verdict("commercial").risks] == ["unknown"]
+    assert any(f.kind.value == "unrecognised-license" for f in permissive.findings)  # still fails a gate
+
+
+def test_unknown_weights_are_unknown_under_every_stance(world: WorldFactory) -> None:
+    knowledge = world([record("org/base", "mystery-license-9"), record("org/m", "mit", ("finetune", "org/base"))])
+    assert trace("org/m", TraceSettings(stance=PERMISSIVE), knowledge).verdict("commercial").verdict is Effect.UNKNOWN
 
 
 def test_a_cycle_is_a_finding_and_both_members_share_terms(world: WorldFactory) -> None:
-    knowledge = world([record("org/a", "mit", ("finetune", "org/b")), record("org/b", "cc-by-nc-4.0", ("finetune", "org/a"))])
+    knowledge = world(
+        [record("org/a", "mit", ("finetune", "org/b")), record("org/b", "cc-by-nc-4.0", ("finetune", "org/a"))]
+    )
     result = trace("org/a", TraceSettings(), knowledge)
     assert any(f.kind.value == "cycle" for f in result.findings)
     assert result.verdict("commercial", "org/a").verdict is Effect.FORBIDDEN
@@ -122,14 +147,25 @@ def test_or_expression_takes_the_best_option_per_use_and_and_takes_all(world: Wo
 
 
 def test_declared_license_more_permissive_than_lineage_is_a_finding(world: WorldFactory) -> None:
-    knowledge = world([record("org/base", "cc-by-nc-4.0"), record("org/laundered", "mit", ("finetune", "org/base"), declared="MIT License")])
+    knowledge = world(
+        [
+            record("org/base", "cc-by-nc-4.0"),
+            record("org/laundered", "mit", ("finetune", "org/base"), declared="MIT License"),
+        ]
+    )
     result = trace("org/laundered", TraceSettings(), knowledge)
     found = [f for f in result.findings if f.kind.value == "declared-more-permissive"]
     assert found and found[0].artifact == "org/laundered" and "org/base" in found[0].message
 
 
 def test_conditions_are_listed_with_their_values(world: WorldFactory) -> None:
-    knowledge = world([record("org/capped", "capped"), record("datasets/org/sa", "cc-by-sa-4.0"), record("org/m", "mit", ("finetune", "org/capped"), ("trained_on", "datasets/org/sa"))])
+    knowledge = world(
+        [
+            record("org/capped", "capped"),
+            record("datasets/org/sa", "cc-by-sa-4.0"),
+            record("org/m", "mit", ("finetune", "org/capped"), ("trained_on", "datasets/org/sa")),
+        ]
+    )
     verdict = trace("org/m", TraceSettings(), knowledge).verdict("commercial")
     assert verdict.verdict is Effect.CONDITIONAL
     values = {(r.carried.term.kind.value, r.carried.term.value) for r in verdict.conditions}

@@ -34,7 +34,11 @@ def lineages(draw: st.DrawFn) -> dict[str, ArtifactFacts]:
     names = [f"org/n{i}" for i in range(size)]
     facts = {}
     for i, name in enumerate(names):
-        parents = draw(st.lists(st.tuples(st.sampled_from(names), st.sampled_from(RELATIONS)), max_size=3, unique_by=lambda p: p[0]))
+        parents = draw(
+            st.lists(
+                st.tuples(st.sampled_from(names), st.sampled_from(RELATIONS)), max_size=3, unique_by=lambda p: p[0]
+            )
+        )
         links = tuple(ParentLink(ArtifactId(p), r, EVIDENCE) for p, r in parents if p != name or i % 2)
         facts[name] = _facts(name, draw(st.sampled_from(LICENSES)), links)
     return facts
@@ -50,20 +54,38 @@ def _rank(knowledge: Knowledge, world: dict[str, ArtifactFacts], use: str, stanc
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(world=lineages(), extra_license=st.sampled_from(LICENSES), relation=st.sampled_from(RELATIONS), attach=st.integers(0, 6), use=st.sampled_from(["commercial", "research"]), stance=st.sampled_from(STANCES))
-def test_adding_a_parent_never_makes_a_verdict_more_permissive(knowledge, world, extra_license, relation, attach, use, stance) -> None:
+@given(
+    world=lineages(),
+    extra_license=st.sampled_from(LICENSES),
+    relation=st.sampled_from(RELATIONS),
+    attach=st.integers(0, 6),
+    use=st.sampled_from(["commercial", "research"]),
+    stance=st.sampled_from(STANCES),
+)
+def test_adding_a_parent_never_makes_a_verdict_more_permissive(
+    knowledge, world, extra_license, relation, attach, use, stance
+) -> None:
     before = _rank(knowledge, world, use, stance)
     child = sorted(world)[attach % len(world)]
     grown = dict(world)
     grown["org/extra"] = _facts("org/extra", extra_license, ())
     old = grown[child]
-    grown[child] = _facts(child, old.license_expression, (*old.parents, ParentLink(ArtifactId("org/extra"), relation, EVIDENCE)))
+    grown[child] = _facts(
+        child, old.license_expression, (*old.parents, ParentLink(ArtifactId("org/extra"), relation, EVIDENCE))
+    )
     assert _rank(knowledge, grown, use, stance) >= before
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(world=lineages(), which=st.integers(0, 6), use=st.sampled_from(["commercial", "research"]), stance=st.sampled_from(STANCES))
-def test_a_more_restrictive_license_upstream_never_makes_a_verdict_more_permissive(knowledge, world, which, use, stance) -> None:
+@given(
+    world=lineages(),
+    which=st.integers(0, 6),
+    use=st.sampled_from(["commercial", "research"]),
+    stance=st.sampled_from(STANCES),
+)
+def test_a_more_restrictive_license_upstream_never_makes_a_verdict_more_permissive(
+    knowledge, world, which, use, stance
+) -> None:
     name = sorted(world)[which % len(world)]
     before = _rank(knowledge, world, use, stance)
     stricter = dict(world)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
 import pytest
+import yaml
 
 from licaudit.shipped import shipped_folder
 from licaudit.terms.catalog import Catalog, load_catalog

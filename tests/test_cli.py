@@ -1,0 +1,127 @@
+"""The `licaudit` command end to end: exit codes, stdout as the report, stderr for the rest."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from licaudit.cli import app
+from tests.conftest import record, write_world
+
+RUNNER = CliRunner()
+
+
+@pytest.fixture
+def world_args(tmp_path: Path) -> list[str]:
+    rules, registry = write_world(
+        tmp_path,
+        [
+            record("org/base", "cc-by-nc-4.0"),
+            record("org/child", "mit", ("finetune", "org/base")),
+            record("org/free", "mit"),
+            record("org/ghostly", "mit", ("finetune", "org/ghost")),
+            record("org/sneaky", "[bold red]mit[/] \x1b[31mevil\x1b[0m"),
+        ],
+    )
+    return ["--rules", str(rules), "--registry", str(registry)]
+
+
+def test_forbidden_verdict_exits_1_and_json_has_the_contract_keys(world_args: list[str]) -> None:
+    result = RUNNER.invoke(app, ["trace", "org/child", "--format", "json", *world_args])
+    assert result.exit_code == 1, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["target"] == "org/child"
+    verdict = doc["verdicts"]["commercial"]
+    assert verdict["verdict"] == "forbidden"
+    assert verdict["reasons"][0]["path"] == ["org/base", "org/child"]
+    assert {"verdict", "conditions", "reasons"} <= set(verdict)
+    node = next(n for n in doc["nodes"] if n["id"] == "org/child")
+    assert {"id", "kind", "declared_license", "normalised_license", "sources"} <= set(node)
+    assert doc["edges"] == [
+        {"parent": "org/base", "child": "org/child", "relation": "finetune", "sources": doc["edges"][0]["sources"]}
+    ]
+    assert result.stderr == ""
+
+
+def test_allowed_verdict_exits_0_and_research_use_can_gate(world_args: list[str]) -> None:
+    assert RUNNER.invoke(app, ["trace", "org/free", *world_args]).exit_code == 0
+    assert RUNNER.invoke(app, ["trace", "org/child", "--use", "research", *world_args]).exit_code == 0
+
+
+def test_unknown_verdict_exits_1(world_args: list[str]) -> None:
+    result = RUNNER.invoke(app, ["trace", "org/ghostly", *world_args])
+    assert result.exit_code == 1
+    assert "unknown" in result.stdout.lower() and "org/ghost" in result.stdout
+
+
+def test_unknown_id_exits_2_with_did_you_mean_on_stderr(world_args: list[str]) -> None:
+    result = RUNNER.invoke(app, ["trace", "org/chld", *world_args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Did you mean" in result.stderr and "org/child" in result.stderr
+
+
+def test_unknown_use_is_a_usage_error(world_args: list[str]) -> None:
+    result = RUNNER.invoke(app, ["trace", "org/free", "--use", "warfare", *world_args])
+    assert result.exit_code == 2 and "unknown use" in result.stderr
+
+
+def test_malformed_registry_file_exits_2_naming_file_and_line(tmp_path: Path, world_args: list[str]) -> None:
+    registry = Path(world_args[3])
+    (registry / "models" / "org" / "broken.yaml").write_text("schema_version: 1\nid: org/broken\nkind: [model\n")
+    result = RUNNER.invoke(app, ["trace", "org/free", *world_args])
+    assert result.exit_code == 2
+    assert "broken.yaml:4: invalid YAML" in result.stderr
+    assert "started at line 3" in result.stderr
+
+
+def test_card_text_cannot_inject_markup_or_escape_sequences(world_args: list[str]) -> None:
+    result = RUNNER.invoke(app, ["trace", "org/sneaky", *world_args], color=True)
+    assert "\x1b[31mevil" not in result.stdout
+    assert "[bold red]mit[/]" in result.stdout  # shown literally, not interpreted
+
+
+def test_output_file_is_written_only_whole(tmp_path: Path, world_args: list[str]) -> None:
+    out = tmp_path / "report.json"
+    result = RUNNER.invoke(app, ["trace", "org/child", "-f", "json", "-o", str(out), *world_args])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert json.loads(out.read_text())["target"] == "org/child"
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_explain_shows_terms_and_clauses(world_args: list[str]) -> None:
+    result = RUNNER.invoke(app, ["explain", "CC BY-NC 4.0", "--rules", world_args[1]])
+    assert result.exit_code == 0
+    assert "non_commercial" in result.stdout and "NonCommercial purposes only" in result.stdout
+    missing = RUNNER.invoke(app, ["explain", "cc-by-nc-4", "--rules", world_args[1]])
+    assert missing.exit_code == 2 and "CC-BY-NC-4.0" in missing.stderr
+
+
+def test_registry_list_and_show(world_args: list[str]) -> None:
+    listed = RUNNER.invoke(app, ["registry", "list", "--format", "json", *world_args])
+    assert listed.exit_code == 0
+    assert {e["id"] for e in json.loads(listed.stdout)} >= {"org/base", "org/child"}
+    shown = RUNNER.invoke(app, ["registry", "show", "org/child", "--format", "json", *world_args])
+    assert json.loads(shown.stdout)["parents"][0]["relation"] == "finetune"
+    assert RUNNER.invoke(app, ["registry", "show", "org/nope", *world_args]).exit_code == 2
+
+
+def test_python_dash_m_runs_the_same_command(world_args: list[str]) -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "licaudit", "trace", "org/child", *world_args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "FORBIDDEN" in proc.stdout and "\x1b[" not in proc.stdout
+    assert proc.stderr == ""
