@@ -96,6 +96,10 @@ class _Transient(Exception):
         self.retry_after = retry_after
 
 
+class _Offline(Exception):
+    pass
+
+
 class _Denied(Exception):
     """401/403: gated or private."""
 
@@ -183,6 +187,8 @@ class HubClient:
                 self.requests_made += 1
             try:
                 return self._classified(request)
+            except _Offline as error:
+                raise Unreachable(f"{what}: huggingface_hub is in offline mode ({error})") from None
             except _Transient as error:
                 last = error.reason
                 if attempt + 1 >= attempts:
@@ -220,6 +226,8 @@ class HubClient:
                 retry_after = parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
                 raise _Transient(f"HTTP {status}", retry_after) from None
             raise _Transient(f"HTTP {status}") from None
+        except ConnectionError as error:  # huggingface_hub's OfflineModeIsEnabled: no point retrying
+            raise _Offline(type(error).__name__) from None
         except httpx2.TimeoutException:
             raise _Transient(f"timed out after {self.settings.timeout:g} s") from None
         except httpx2.TransportError as error:
@@ -255,7 +263,7 @@ class HubClient:
             if self.cache is not None:
                 self.cache.put_repo(key, status, revision, info)
         if status == "not_found":
-            return Fetched(FetchStatus.NOT_FOUND, message=f"the Hub has no {kind.value} {repo_id}")
+            return Fetched(FetchStatus.NOT_FOUND, message=f"the Hub has no {kind.value} {repo_id} (or it is private)")
         if status == "gated":
             return Fetched(FetchStatus.GATED, message=f"{repo_id} is private or gated (401/403); nothing is visible")
         return self._with_files(artifact, repo_id, kind, key, revision, info)

@@ -83,8 +83,8 @@ class HubCache:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         folder.mkdir(parents=True, exist_ok=True)
+        self._connection().executescript(_SCHEMA)  # idempotent; executescript commits on its own
         with self._transaction() as db:
-            db.executescript(_SCHEMA)
             db.execute("INSERT OR IGNORE INTO hub_meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
 
     def _connection(self) -> sqlite3.Connection:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.sources.facts import ArtifactFacts
-from licaudit.sources.hub import FetchStatus, HubClient
+from licaudit.sources.hub import FetchStatus, HubClient, HubSettings
+from licaudit.sources.hub_cache import HubCache
 from licaudit.sources.license_text import LicenseIdentifier
 from licaudit.sources.local import is_local_folder, read_folder
 from licaudit.sources.registry import Registry, normalise_id
@@ -42,9 +43,11 @@ class LayeredSource:
         hub: HubClient | None,
         identifier: LicenseIdentifier,
         check_cards: bool = False,
+        lister: HubClient | None = None,
     ) -> None:
         self.registry = registry
         self.hub = hub
+        self.lister = lister or hub  # for --descendants, even when ancestors come from the registry alone
         self.identifier = identifier
         self.check_cards = check_cards
         self._memo: dict[str, Lookup] = {}
@@ -149,10 +152,16 @@ class LayeredSource:
         return suggestions[:5]
 
     def descendants(self, artifact: ArtifactId, limit: int) -> list[tuple[str, str]] | None:
-        if self.hub is None:
+        """Children the Hub lists for the artifact (None: the Hub did not answer)."""
+        if self.lister is None:
             return []
         curated = self.registry.get(artifact)
-        return self.hub.children(curated.id if curated is not None else artifact, limit)
+        return self.lister.children(curated.id if curated is not None else artifact, limit)
+
+    def close(self) -> None:
+        for client in {id(c): c for c in (self.hub, self.lister) if c is not None}.values():
+            if client.cache is not None:
+                client.cache.close()
 
 
 def merge_curated(
@@ -207,3 +216,21 @@ def merge_curated(
 def _license_set(expression: str, identifier: LicenseIdentifier) -> frozenset[str]:
     parts = [p.strip(" ()").lower() for p in _EXPRESSION_SPLIT.split(expression) if p.strip(" ()")]
     return frozenset((identifier.lookup_name(p) or p).lower() for p in parts)
+
+
+def open_source(
+    registry: Registry, settings: HubSettings, identifier: LicenseIdentifier, use_hub: bool = True
+) -> LayeredSource:
+    """The layered source for a run: the Hub behind the SQLite cache (an unusable cache is skipped)."""
+    import sqlite3
+    from pathlib import Path
+
+    from licaudit.data_cache import default_cache_dir
+
+    cache: HubCache | None
+    try:
+        cache = HubCache(Path(settings.cache_dir) if settings.cache_dir else default_cache_dir())
+    except (OSError, sqlite3.Error):
+        cache = None
+    hub = HubClient(settings, cache)
+    return LayeredSource(registry, hub if use_hub else None, identifier, settings.check_cards, hub)
