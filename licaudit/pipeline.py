@@ -63,7 +63,9 @@ def trace(
     unknown_uses = [u for u in settings.uses if u not in knowledge.rules.uses]
     if unknown_uses:
         raise UsageError(f"unknown use(s) {unknown_uses}; known: {sorted(knowledge.rules.uses)}")
-    crawl, descendants, incomplete = None, (), False
+    crawl: Crawl | None = None
+    descendants: tuple[Descendant, ...] = ()
+    incomplete = False
     if resolve is None and settings.hub is not None:
         crawl, descendants, incomplete = _crawl_hub(target, settings, settings.hub, knowledge, progress)
         resolve = crawl.resolve

@@ -92,14 +92,14 @@ def crawl_ancestors(
                 done += 1
                 notify(CrawlProgress(done, total, depth + 1, artifact))
                 crawl.found[artifact] = lookup
-                facts = lookup.facts
-                if facts is None:
+                parent = lookup.facts
+                if parent is None:
                     continue
-                crawl.found.setdefault(facts.id, lookup)
-                key = facts.id.lower()
+                crawl.found.setdefault(parent.id, lookup)
+                key = parent.id.lower()
                 if key == artifact.lower() or key not in seen:  # an alias of a known artifact is not walked twice
                     seen.add(key)
-                    next_level.append(facts)
+                    next_level.append(parent)
             level = next_level
             depth += 1
     return crawl

@@ -10,9 +10,15 @@ MAX_HINTS = 20
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]|\n|$)")
 _NAME = r"\[?`?([A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?(?: [0-9][\w.\-]*| [A-Z][\w.\-]*)?)`?\]?"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("fine-tuned from", re.compile(r"fine-?\s?tun(?:ed|ing)\s+(?:version\s+of|from|on\s+top\s+of|of)\s+" + _NAME, re.I)),
+    (
+        "fine-tuned from",
+        re.compile(r"fine-?\s?tun(?:ed|ing)\s+(?:version\s+of|from|on\s+top\s+of|of)\s+" + _NAME, re.I),
+    ),
     ("trained on", re.compile(r"\btrained\s+on\s+(?:the\s+)?" + _NAME, re.I)),
-    ("generated with", re.compile(r"\b(?:generated|created|produced|synthesi[sz]ed)\s+(?:with|by|using)\s+" + _NAME, re.I)),
+    (
+        "generated with",
+        re.compile(r"\b(?:generated|created|produced|synthesi[sz]ed)\s+(?:with|by|using)\s+" + _NAME, re.I),
+    ),
     ("translated with", re.compile(r"\btranslated\s+(?:with|by|using)\s+" + _NAME, re.I)),
     ("distilled from", re.compile(r"\bdistilled\s+from\s+" + _NAME, re.I)),
 )

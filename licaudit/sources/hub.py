@@ -9,6 +9,7 @@ one) is handed to huggingface_hub only; every message is scrubbed of it.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import os
 import random
@@ -172,10 +173,8 @@ class HubClient:
         from huggingface_hub import get_token
 
         found = [os.environ.get("HF_TOKEN", ""), os.environ.get("HUGGING_FACE_HUB_TOKEN", "")]
-        try:
+        with contextlib.suppress(Exception):  # a broken token file is not our failure
             found.append(get_token() or "")
-        except Exception:  # noqa: BLE001, S110 - a broken token file is not our failure
-            pass
         return found
 
     def _call(self, what: str, request: Callable[[], T]) -> T:
@@ -243,9 +242,7 @@ class HubClient:
             return Fetched(FetchStatus.INVALID, message=f"{artifact!r} cannot be a Hub repo id; not requested")
         key = f"{kind.value}:{repo_id.lower()}"
         cached = self.cache.get_repo(key) if self.cache is not None else None
-        usable = cached is not None and (
-            self.offline or (not self.settings.refresh and self._fresh(cached.fetched_at))
-        )
+        usable = cached is not None and (self.offline or (not self.settings.refresh and self._fresh(cached.fetched_at)))
         if cached is not None and usable:
             status, revision, info = cached.status, cached.revision, cached.info
         elif self.offline:
@@ -291,7 +288,13 @@ class HubClient:
         }
 
     def _with_files(
-        self, artifact: ArtifactId, repo_id: str, kind: ArtifactKind, key: str, revision: str | None, info: dict[str, Any]
+        self,
+        artifact: ArtifactId,
+        repo_id: str,
+        kind: ArtifactKind,
+        key: str,
+        revision: str | None,
+        info: dict[str, Any],
     ) -> Fetched:
         web = f"{self.endpoint}/datasets/{repo_id}" if kind is ArtifactKind.DATASET else f"{self.endpoint}/{repo_id}"
         siblings = info.get("siblings")
@@ -333,9 +336,9 @@ class HubClient:
         if README in files:  # a license_link inside the repo is read too
             link = parse_card(files[README]).license_link
             linked = repo_file_of_link(link, snapshot())
-            if linked is not None and linked not in files and linked not in problems:
-                if not isinstance(siblings, list) or linked in siblings:
-                    read(linked)
+            fresh = linked is not None and linked not in files and linked not in problems
+            if linked is not None and fresh and (not isinstance(siblings, list) or linked in siblings):
+                read(linked)
         message = "; ".join(f"{p}: {m}" for p, m in problems.items())
         return Fetched(FetchStatus.OK, snapshot(), message, incomplete)
 
@@ -343,7 +346,9 @@ class HubClient:
         """The file's bytes, or why not: "missing", "gated (HTTP 401)", "too large ...", "unreachable ..."."""
         immutable = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
         cached = self.cache.get_file(key, revision, path) if self.cache is not None else None
-        if cached is not None and (self.offline or immutable or (not self.settings.refresh and self._fresh(cached.fetched_at))):
+        if cached is not None and (
+            self.offline or immutable or (not self.settings.refresh and self._fresh(cached.fetched_at))
+        ):
             return cached.content or b"" if cached.status == "ok" else cached.status
         if self.offline:
             return "not cached (offline)"
@@ -374,8 +379,8 @@ class HubClient:
         disk first), and it retries on its own for ~23 s; this gate owns retries.
         """
         import httpx2
-        from huggingface_hub import hf_hub_url
-        from huggingface_hub.utils import build_hf_headers, get_session
+        from huggingface_hub import get_session, hf_hub_url
+        from huggingface_hub.utils._headers import build_hf_headers
 
         url = hf_hub_url(
             repo_id, path, repo_type="dataset" if kind is ArtifactKind.DATASET else None, revision=revision,
@@ -472,7 +477,8 @@ class HubClient:
         api = HfApi(endpoint=self.endpoint)
         if kind is ArtifactKind.DATASET:
             result = self._listing(
-                f"search dataset {name.lower()}", lambda: [f"datasets/{d.id}" for d in api.list_datasets(search=name, limit=5)]
+                f"search dataset {name.lower()}",
+                lambda: [f"datasets/{d.id}" for d in api.list_datasets(search=name, limit=5)],
             )
         else:
             result = self._listing(

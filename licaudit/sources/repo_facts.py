@@ -235,7 +235,9 @@ def _license_file(
     elif link:
         where = link
         if fetch_text is None:
-            builder.finding(FindingKind.CARD_PROBLEM, Severity.INFO, f"{snapshot.artifact}: license_link {link} not read")
+            builder.finding(
+                FindingKind.CARD_PROBLEM, Severity.INFO, f"{snapshot.artifact}: license_link {link} not read"
+            )
         else:
             text, problem = fetch_text(link)
             if problem:
@@ -261,7 +263,9 @@ def _license_file(
         return None
     license_id, marker = identified
     url = snapshot.file_url(where) if not where.lower().startswith(("http://", "https://")) else where
-    evidence.append(Evidence(Origin.DECLARED, url, _bounded(marker), snapshot.revision, "license_link" if link else where))
+    evidence.append(
+        Evidence(Origin.DECLARED, url, _bounded(marker), snapshot.revision, "license_link" if link else where)
+    )
     return license_id
 
 
@@ -308,22 +312,20 @@ def _model_parents(builder: _Builder, card: CardMetadata) -> None:
         parts = tag.split(":")
         if parts[0] != "base_model" or len(parts) < 2:
             continue
-        relation = _RELATIONS.get(parts[1]) if len(parts) == 3 else None
-        if len(parts) == 3 and relation is None:
+        tag_relation = _RELATIONS.get(parts[1]) if len(parts) == 3 else None
+        if len(parts) == 3 and tag_relation is None:
             continue
-        base = parts[-1]
         ev = builder.evidence(Origin.TAG, "", "tags", tag)
-        builder.add_parent(base, ArtifactKind.MODEL, relation or declared_relation or default, ev)
-    for base, relation in _api_base_models(snapshot.base_models):
-        ev = builder.evidence(Origin.TAG, "", "baseModels", f"baseModels: {relation or ''} {base}".strip())
-        builder.add_parent(base, ArtifactKind.MODEL, _RELATIONS.get(relation or "", default), ev)
-    if adapter is not None:
-        base = adapter.get("base_model_name_or_path")
-        if isinstance(base, str) and base.strip():
-            ev = builder.evidence(
-                Origin.DECLARED, ADAPTER_CONFIG, "base_model_name_or_path", f'"base_model_name_or_path": "{base}"'
-            )
-            builder.add_parent(base, ArtifactKind.MODEL, Relation.ADAPTER, ev)
+        builder.add_parent(parts[-1], ArtifactKind.MODEL, tag_relation or declared_relation or default, ev)
+    for api_base, api_relation in _api_base_models(snapshot.base_models):
+        ev = builder.evidence(Origin.TAG, "", "baseModels", f"baseModels: {api_relation or ''} {api_base}".strip())
+        builder.add_parent(api_base, ArtifactKind.MODEL, _RELATIONS.get(api_relation or "", default), ev)
+    adapter_base = adapter.get("base_model_name_or_path") if adapter is not None else None
+    if isinstance(adapter_base, str) and adapter_base.strip():
+        ev = builder.evidence(
+            Origin.DECLARED, ADAPTER_CONFIG, "base_model_name_or_path", f'"base_model_name_or_path": "{adapter_base}"'
+        )
+        builder.add_parent(adapter_base, ArtifactKind.MODEL, Relation.ADAPTER, ev)
     for path, source, fieldname in merge_sources:
         ev = builder.evidence(Origin.DECLARED, path, fieldname, f"{fieldname}: {source}")
         builder.add_parent(source, ArtifactKind.MODEL, Relation.MERGE, ev)
@@ -388,7 +390,7 @@ def _merge_sources(builder: _Builder) -> list[tuple[str, str, str]]:
         if raw is None:
             continue
         try:
-            data = yaml.load(raw[:MAX_CONFIG_BYTES], Loader=yaml.CSafeLoader)  # noqa: S506 - the safe loader
+            data = yaml.load(raw[:MAX_CONFIG_BYTES], Loader=yaml.CSafeLoader)
         except (yaml.YAMLError, RecursionError, ValueError):
             builder.finding(
                 FindingKind.CARD_PROBLEM, Severity.WARNING, f"{builder.snapshot.artifact}: {path} is malformed YAML"

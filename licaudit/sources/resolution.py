@@ -170,6 +170,7 @@ def merge_curated(
     """The registry's facts, with the card's evidence beside them; disagreements as findings."""
     findings: list[Finding] = []
     parents = list(curated.parents)
+
     def canonical(artifact: ArtifactId) -> str:
         known = registry.get(artifact)
         return normalise_id(known.id if known is not None else artifact)
@@ -190,8 +191,9 @@ def merge_curated(
             )
         )
     if declared.license_expression is not None and curated.license_expression is not None:
-        card, registry_view = _license_set(declared.license_expression, identifier), _license_set(
-            curated.license_expression, identifier
+        card, registry_view = (
+            _license_set(declared.license_expression, identifier),
+            _license_set(curated.license_expression, identifier),
         )
         if card != registry_view:
             findings.append(
