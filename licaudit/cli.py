@@ -127,6 +127,9 @@ def trace(
     ] = 0,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Concurrent Hub lookups.")] = 8,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per Hub request.")] = 10.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=10, help="Retries per Hub request (backoff, Retry-After).")
+    ] = 4,
     cache_ttl: Annotated[
         float, typer.Option("--cache-ttl", min=0.0, help="Hours a cached Hub answer stays fresh.")
     ] = 168.0,
@@ -142,7 +145,7 @@ def trace(
     knowledge = _knowledge(rules, registry)
     uses = tuple(dict.fromkeys([use, *knowledge.rules.uses]))
     hub = HubSettings(
-        offline=offline, refresh=refresh, check_cards=check_cards, workers=workers, timeout=timeout,
+        offline=offline, refresh=refresh, check_cards=check_cards, workers=workers, timeout=timeout, retries=retries,
         ttl_seconds=cache_ttl * 3600,
     )  # fmt: skip
     settings = TraceSettings(

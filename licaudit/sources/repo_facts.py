@@ -52,7 +52,7 @@ def hub_repo_id(text: str) -> str | None:
     Rejects path traversal (`../../etc`), absolute paths, `--` and `..` (reserved by the Hub),
     and anything with characters outside [A-Za-z0-9._-].
     """
-    value = _HUB_URL.sub("", text.strip()).strip("/")
+    value = _HUB_URL.sub("", text.strip()).rstrip("/")
     for marker in ("/resolve/", "/blob/", "/tree/"):
         value = value.split(marker, 1)[0]
     if value.startswith("datasets/"):
@@ -213,6 +213,11 @@ def _other_license(
                 builder.evidence(Origin.DECLARED, README, "license_name", f"license_name: {card.license_name}")
             )
             return found
+        builder.finding(
+            FindingKind.CARD_PROBLEM,
+            Severity.INFO,
+            f"{builder.snapshot.artifact}: license_name {_bounded(card.license_name)!r} is not in the catalog",
+        )
     return _license_file(builder, fetch_text, card.license_link, evidence)
 
 

@@ -171,7 +171,9 @@ def test_cycle_between_two_repos_completes(hub: HubServer, shipped: Knowledge) -
 
 def test_registry_beats_card_and_disagreement_is_shown(hub: HubServer, shipped: Knowledge) -> None:
     target = "tatsu-lab/alpaca-7b-wdiff"
-    hub.model(target, "---\nlicense: apache-2.0\nbase_model: facebookresearch/llama-7b\ndatasets: [some/other-data]\n---\n")
+    hub.model(
+        target, "---\nlicense: apache-2.0\nbase_model: facebookresearch/llama-7b\ndatasets: [some/other-data]\n---\n"
+    )
     plain = hub_trace(shipped, target)
     assert not hub.requests()  # a registry target never needs the network
     checked = hub_trace(shipped, target, fast_settings(check_cards=True))
@@ -190,7 +192,9 @@ def test_registry_beats_card_and_disagreement_is_shown(hub: HubServer, shipped: 
 
 
 def test_descendants_lists_children_by_relation(hub: HubServer, shipped: Knowledge) -> None:
-    hub.add(FakeRepo("kid/ft", files={"README.md": b"---\nlicense: mit\n---\n"}, tags=[f"base_model:finetune:{LLAMA2}"]))
+    hub.add(
+        FakeRepo("kid/ft", files={"README.md": b"---\nlicense: mit\n---\n"}, tags=[f"base_model:finetune:{LLAMA2}"])
+    )
     hub.add(FakeRepo("kid/q", files={}, tags=[f"base_model:quantized:{LLAMA2}"]))
     result = hub_trace(shipped, LLAMA2, descendants=10)
     assert [(d.id, d.relation) for d in result.descendants] == [("kid/ft", "finetune"), ("kid/q", "quantized")]
@@ -198,7 +202,11 @@ def test_descendants_lists_children_by_relation(hub: HubServer, shipped: Knowled
 
 
 def test_relation_inference_from_adapter_config_and_quantized_tags(hub: HubServer, shipped: Knowledge) -> None:
-    hub.model("r/lora", "---\nlicense: mit\nbase_model: r/base\n---\n", adapter_config__json='{"base_model_name_or_path": "r/base"}')
+    hub.model(
+        "r/lora",
+        "---\nlicense: mit\nbase_model: r/base\n---\n",
+        adapter_config__json='{"base_model_name_or_path": "r/base"}',
+    )
     hub.model("r/base", "---\nlicense: mit\n---\n")
     assert edges(hub_trace(shipped, "r/lora")) == {("r/base", "r/lora", "adapter")}
     lora = hub_trace(shipped, "r/lora").graph.edges()[0]
