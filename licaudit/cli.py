@@ -130,6 +130,9 @@ def trace(
     retries: Annotated[
         int, typer.Option("--retries", min=0, max=10, help="Retries per Hub request (backoff, Retry-After).")
     ] = 4,
+    rate: Annotated[
+        float, typer.Option("--rate", min=0.1, help="Politeness: at most this many Hub requests per second.")
+    ] = 10.0,
     cache_ttl: Annotated[
         float, typer.Option("--cache-ttl", min=0.0, help="Hours a cached Hub answer stays fresh.")
     ] = 168.0,
@@ -146,6 +149,7 @@ def trace(
     uses = tuple(dict.fromkeys([use, *knowledge.rules.uses]))
     hub = HubSettings(
         offline=offline, refresh=refresh, check_cards=check_cards, workers=workers, timeout=timeout, retries=retries,
+        requests_per_second=rate,
         ttl_seconds=cache_ttl * 3600,
     )  # fmt: skip
     settings = TraceSettings(

@@ -106,6 +106,7 @@ def _crawl_hub(
     """Ancestors through the registry, local folders and the Hub (via the cache); a registry target
     is traced from the registry alone unless cards are checked, so it never needs the network."""
     use_hub = hub.check_cards or is_local_folder(target) or knowledge.registry.get(target) is None
+    hub = replace(hub, wants_listing=settings.descendants > 0)
     source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub)
     try:
         crawl = crawl_ancestors(ArtifactId(target), source, settings.max_depth, hub.workers, progress)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-import requests
-
 MAX_LICENSE_BYTES = 1_000_000
 
 
@@ -33,6 +31,8 @@ class LicenseFetchError(Exception):
 
 def fetch_license_url(url: str, timeout: float, max_bytes: int = MAX_LICENSE_BYTES) -> bytes:
     """GET an http(s) URL with a timeout and a size bound; no credentials are ever sent."""
+    import requests  # lazily: a registry-only trace never needs it
+
     if not url.lower().startswith(("https://", "http://")):
         raise LicenseFetchError("only http(s) links are followed")
     try:

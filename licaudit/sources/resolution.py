@@ -229,6 +229,8 @@ def open_source(
 
     from licaudit.data_cache import default_cache_dir
 
+    if not use_hub and not settings.wants_listing:
+        return LayeredSource(registry, None, identifier)  # the registry alone: nothing to open
     cache: HubCache | None
     try:
         cache = HubCache(Path(settings.cache_dir) if settings.cache_dir else default_cache_dir())

@@ -14,7 +14,7 @@ from licaudit.findings import FindingKind
 from licaudit.knowledge import Knowledge
 from licaudit.sources.hub import parse_retry_after, scrub
 from tests.sources.conftest import Sleeps, fast_settings, hub_trace
-from tests.sources.hub_server import Fault, FakeRepo, HubServer
+from tests.sources.hub_server import FakeRepo, Fault, HubServer
 
 
 def kinds(result: object) -> list[str]:
