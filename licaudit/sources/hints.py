@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 MAX_SCANNED_CHARS = 200_000
 MAX_HINTS = 20
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]|\n|$)")
-_NAME = r"\[?`?([A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?(?: [0-9][\w.\-]*| [A-Z][\w.\-]*)?)`?\]?"
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+# A name: `owner/repo`, or a product name with an optional capitalised or numbered second word
+# ("Google Translate", "Claude 2"); case-sensitive inside, so "GPT-4 and" stops at "GPT-4".
+_NAME = r"\[?`?((?-i:[A-Za-z0-9][\w.\-]*(?:/[\w.\-]*[\w\-])?(?: [0-9][\w.\-]*| [A-Z][\w\-]*)?))`?\]?"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "fine-tuned from",
@@ -40,8 +42,8 @@ def find_hints(text: str) -> list[Hint]:
     """Every hint in the prose, in order, at most MAX_HINTS, each sentence quoted (bounded)."""
     found: list[Hint] = []
     seen: set[tuple[str, str]] = set()
-    for match in _SENTENCE.finditer(text[:MAX_SCANNED_CHARS]):
-        sentence = " ".join(match.group(0).split())
+    for piece in _SENTENCE_BREAK.split(text[:MAX_SCANNED_CHARS]):
+        sentence = " ".join(piece.split())
         if len(sentence) < 8:
             continue
         for phrase, pattern in _PATTERNS:
