@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.sources.hub_server import HubServer  # noqa: E402 - after the path is set
+from tests.sources.hub_server import HubServer
 
 
 def build_world(hub: HubServer, branching: int, depth: int) -> tuple[str, int]:
@@ -66,9 +66,9 @@ def main() -> None:
     hub = HubServer().start()
     os.environ.update({"HF_ENDPOINT": hub.url, "HF_HUB_OFFLINE": "0", "HF_HUB_DISABLE_TELEMETRY": "1"})
     os.environ.pop("HF_TOKEN", None)
-    scratch = tempfile.mkdtemp(prefix="licaudit-bench-")
-    os.environ["LICAUDIT_CACHE_DIR"] = os.path.join(scratch, "data")
-    os.environ["HF_HUB_CACHE"] = os.path.join(scratch, "hf")
+    scratch = Path(tempfile.mkdtemp(prefix="licaudit-bench-"))
+    os.environ["LICAUDIT_CACHE_DIR"] = str(scratch / "data")
+    os.environ["HF_HUB_CACHE"] = str(scratch / "hf")
     target, repos = build_world(hub, args.branching, args.depth)
     hub.latency = args.latency
     print(f"{repos} repos, {args.latency * 1000:.0f} ms injected per request, local server {hub.url}")
@@ -82,7 +82,7 @@ def main() -> None:
     ]
     baseline = None
     for label, workers, rate, cache in rows:
-        elapsed, requests, nodes = run(target, workers, rate, os.path.join(scratch, cache), hub)
+        elapsed, requests, nodes = run(target, workers, rate, str(scratch / cache), hub)
         baseline = baseline or elapsed
         print(f"{label:<58} {elapsed:8.2f} {requests:9d} {nodes / elapsed:8.1f} {baseline / elapsed:11.1f}x")
     hub.stop()
