@@ -91,6 +91,12 @@ class _Builder:
     findings: list[Finding] = field(default_factory=list)
     parents: dict[tuple[ArtifactId, Relation], list[Evidence]] = field(default_factory=dict)
     hints: list[str] = field(default_factory=list)
+    card_from_listing: bool = False  # README.md unreadable: the front matter came from the API's cardData
+
+    def card_evidence(self, fieldname: str, quote: str) -> Evidence:
+        if self.card_from_listing:
+            return self.evidence(Origin.DECLARED, "", f"cardData.{fieldname}", quote)
+        return self.evidence(Origin.DECLARED, README, fieldname, quote)
 
     def evidence(self, origin: Origin, path: str, fieldname: str | None, quote: str | None) -> Evidence:
         return Evidence(
@@ -168,6 +174,7 @@ def _card(builder: _Builder) -> CardMetadata:
             )
         return card
     if snapshot.card_data:
+        builder.card_from_listing = True
         return metadata_from_mapping(dict(snapshot.card_data))
     if README not in snapshot.file_problems:
         builder.finding(FindingKind.CARD_PROBLEM, Severity.INFO, f"{snapshot.artifact} has no {README} (no card)")
@@ -181,7 +188,7 @@ def _license(
     evidence: list[Evidence] = []
     values = list(card.license)
     if values:
-        evidence += [builder.evidence(Origin.DECLARED, README, "license", f"license: {v}") for v in values]
+        evidence += [builder.card_evidence("license", f"license: {v}") for v in values]
     else:
         values = [t.split(":", 1)[1] for t in snapshot.tags if t.startswith("license:") and len(t) > 8]
         evidence += [builder.evidence(Origin.TAG, "", "tags", f"license:{v}") for v in values]
@@ -209,9 +216,7 @@ def _other_license(
     if card.license_name:
         found = builder.identifier.lookup_name(card.license_name)
         if found is not None:
-            evidence.append(
-                builder.evidence(Origin.DECLARED, README, "license_name", f"license_name: {card.license_name}")
-            )
+            evidence.append(builder.card_evidence("license_name", f"license_name: {card.license_name}"))
             return found
         builder.finding(
             FindingKind.CARD_PROBLEM,
@@ -311,7 +316,7 @@ def _model_parents(builder: _Builder, card: CardMetadata) -> None:
         if len(parts) == 3 and parts[0] == "base_model" and parts[1] in _RELATIONS
     }
     for base in card.base_model:
-        ev = builder.evidence(Origin.DECLARED, README, "base_model", f"base_model: {base}")
+        ev = builder.card_evidence("base_model", f"base_model: {base}")
         builder.add_parent(base, ArtifactKind.MODEL, declared_relation or tagged.get(base.lower(), default), ev)
     for tag in snapshot.tags:
         parts = tag.split(":")
@@ -342,7 +347,7 @@ def _model_parents(builder: _Builder, card: CardMetadata) -> None:
             ev = builder.evidence(Origin.DECLARED, CONFIG, "_name_or_path", f'"_name_or_path": "{name_or_path}"')
             builder.add_parent(name_or_path, ArtifactKind.MODEL, default, ev)
     for dataset in card.datasets:
-        ev = builder.evidence(Origin.DECLARED, README, "datasets", f"datasets: {dataset}")
+        ev = builder.card_evidence("datasets", f"datasets: {dataset}")
         builder.add_parent(dataset, ArtifactKind.DATASET, Relation.TRAINED_ON, ev)
 
 
@@ -422,7 +427,7 @@ def _dataset_parents(builder: _Builder, card: CardMetadata) -> None:
         name = source.split("|", 1)[1] if source.startswith("extended|") else source
         if name.lower() in {"original", "extended", "other"} or "|" in name:
             continue
-        ev = builder.evidence(Origin.DECLARED, README, "source_datasets", f"source_datasets: {source}")
+        ev = builder.card_evidence("source_datasets", f"source_datasets: {source}")
         builder.add_parent(name, ArtifactKind.DATASET, Relation.DERIVED_FROM, ev)
     if any(c.lower() == "machine-generated" for c in card.annotations_creators):
         builder.hints.append("annotations_creators: machine-generated (the generator is not named in a field)")

@@ -43,3 +43,22 @@ def test_hints_quote_their_sentence() -> None:
 
 def test_hints_are_bounded() -> None:
     assert len(find_hints("Trained on x/y. " * 10_000 + "generated with A. " * 100)) <= 20
+
+
+def test_a_card_read_from_the_listing_says_so() -> None:
+    from licaudit.artifacts import ArtifactId, ArtifactKind
+    from licaudit.sources.license_text import NoIdentifier
+    from licaudit.sources.repo_facts import RepoSnapshot, facts_from_snapshot
+
+    snapshot = RepoSnapshot(
+        ArtifactId("a/b"),
+        ArtifactKind.MODEL,
+        "f" * 40,
+        "http://hub/a/b",
+        card_data={"license": "mit", "base_model": "c/d"},
+        file_problems={"README.md": "too large"},
+    )
+    facts, _ = facts_from_snapshot(snapshot, NoIdentifier())
+    assert facts.license_evidence[0].field == "cardData.license"
+    assert facts.parents[0].evidence[0].field == "cardData.base_model"
+    assert facts.parents[0].evidence[0].revision == "f" * 40
