@@ -349,6 +349,10 @@ def _model_parents(builder: _Builder, card: CardMetadata) -> None:
     for dataset in card.datasets:
         ev = builder.card_evidence("datasets", f"datasets: {dataset}")
         builder.add_parent(dataset, ArtifactKind.DATASET, Relation.TRAINED_ON, ev)
+    for tag in snapshot.tags:
+        if tag.startswith("dataset:") and len(tag) > len("dataset:"):
+            ev = builder.evidence(Origin.TAG, "", "tags", tag)
+            builder.add_parent(tag[len("dataset:") :], ArtifactKind.DATASET, Relation.TRAINED_ON, ev)
 
 
 def _default_relation(builder: _Builder, card: CardMetadata, adapter: bool, merge: bool) -> Relation:

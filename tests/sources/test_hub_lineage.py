@@ -29,7 +29,7 @@ def multi_hop_world(hub: HubServer) -> None:
         FakeRepo(
             "q/model-gguf",
             files={b"README.md".decode(): b"---\nlicense: llama2\nbase_model: m/merged\n---\n# GGUF\n"},
-            tags=["gguf", "base_model:quantized:m/merged", "license:llama2"],
+            tags=["gguf", "base_model:quantized:m/merged", "license:llama2", "dataset:d/calibration"],
         )
     )
     hub.model(
@@ -41,6 +41,7 @@ def multi_hop_world(hub: HubServer) -> None:
             "slices:\n  - sources:\n    - model: extra/slice-source\n      layer_range: [0, 32]\n"
         ),
     )
+    hub.dataset("d/calibration", "---\nlicense: mit\n---\n")
     hub.model("extra/slice-source", "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n---\n")
     hub.model(
         "f/finetune",
@@ -73,6 +74,7 @@ def test_multi_hop_lineage_with_relations_and_evidence(hub: HubServer, shipped: 
         (LLAMA2, "a/adapter", "adapter"),
         ("datasets/d/instructions-ko", "f/finetune", "trained_on"),
         ("datasets/tatsu-lab/alpaca", "datasets/d/instructions-ko", "derived_from"),
+        ("datasets/d/calibration", "q/model-gguf", "trained_on"),  # from a `dataset:` tag
     } <= edges(result)
     # hints are never parents
     assert {e[0] for e in edges(result) if e[1] == "datasets/d/instructions-ko"} == {"datasets/tatsu-lab/alpaca"}
@@ -84,7 +86,7 @@ def test_multi_hop_lineage_with_relations_and_evidence(hub: HubServer, shipped: 
     assert any("“The answers were generated with GPT-4 and then translated with DeepL.”" in m for m in hint_messages)
     assert any("machine-generated" in m for m in hint_messages)
     # evidence: origin, file and field, revision, quote
-    edge = next(e for e in result.graph.edges() if e.child == "q/model-gguf")
+    edge = next(e for e in result.graph.edges() if e.child == "q/model-gguf" and e.parent == "m/merged")
     origins = {(ev.origin, ev.field) for ev in edge.evidence}
     assert {(Origin.DECLARED, "base_model"), (Origin.TAG, "tags")} <= origins
     sha = next(ev.revision for ev in edge.evidence)
@@ -103,7 +105,7 @@ def test_multi_hop_lineage_with_relations_and_evidence(hub: HubServer, shipped: 
 def test_depth_limit_and_concurrency_give_the_same_graph(hub: HubServer, shipped: Knowledge) -> None:
     multi_hop_world(hub)
     shallow = hub_trace(shipped, "q/model-gguf", max_depth=1)
-    assert {e[0] for e in edges(shallow)} == {"m/merged"}
+    assert {e[0] for e in edges(shallow)} == {"m/merged", "datasets/d/calibration"}
     sequential = hub_trace(shipped, "q/model-gguf", fast_settings(workers=1, refresh=True))
     concurrent = hub_trace(shipped, "q/model-gguf", fast_settings(workers=8, refresh=True))
     assert edges(sequential) == edges(concurrent)
