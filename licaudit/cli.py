@@ -42,7 +42,9 @@ app = typer.Typer(
 )
 registry_app = typer.Typer(help="Browse the curated registry of artifacts.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
-plugins_app = typer.Typer(help="Subsystems licaudit can gate and run (entry points `licaudit.plugins`).", no_args_is_help=True)
+plugins_app = typer.Typer(
+    help="Subsystems licaudit can gate and run (entry points `licaudit.plugins`).", no_args_is_help=True
+)
 app.add_typer(plugins_app, name="plugins")
 
 RulesOption = Annotated[
@@ -155,7 +157,9 @@ def _local_target(artifact: str, knowledge: Knowledge) -> tuple[str, Resolver | 
         return artifact, None
     local = read_local_folder(Path(artifact))
     if local.status is not None and local.status != RunStatus.COMPLETE:
-        _stderr_console().print(f"warning: the run that produced {artifact} is {local.status}: the output is incomplete")
+        _stderr_console().print(
+            f"warning: the run that produced {artifact} is {local.status}: the output is incomplete"
+        )
     return local.facts.id, local_resolver(local, registry_resolver(knowledge))
 
 
@@ -202,7 +206,10 @@ def plugins_list(output_format: FormatOption = OutputFormat.TEXT) -> None:
             missing = row["missing"]
             status = f"needs pip extra [{row['extra']}]" if missing else "ready"
             table.add_row(
-                clean_text(row["name"]), clean_text(f"{consumes} -> {row['produces']}"), status, clean_text(row["summary"])
+                clean_text(row["name"]),
+                clean_text(f"{consumes} -> {row['produces']}"),
+                status,
+                clean_text(row["summary"]),
             )
         _stdout_console().print(table)
     for row in rows:
@@ -230,7 +237,9 @@ def run(
     output_dir: Annotated[
         Path | None, typer.Option("--output-dir", help="Write the output here instead of the config's `output`.")
     ] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an output folder that holds a model.")] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an output folder that holds a model.")
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and gate only; never run.")] = False,
     output_format: FormatOption = OutputFormat.TEXT,
     rules: RulesOption = None,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from transformers import TrainerCallback
+from transformers import TrainerCallback, TrainerControl, TrainerState, TrainingArguments
 
 from licaudit.artifacts import ArtifactKind
 from licaudit.errors import LicauditError
@@ -48,10 +48,12 @@ class LicauditGateCallback(TrainerCallback):  # type: ignore[misc]
         self.decision: GateDecision | None = None
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
 
-    def _folder(self, args: Any) -> Path:
+    def _folder(self, args: TrainingArguments) -> Path:
         return self.output_dir or Path(args.output_dir)
 
-    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+    def on_train_begin(
+        self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: object
+    ) -> None:
         folder = self._folder(args)
         self.decision = gate_inputs(
             self.inputs,
@@ -67,25 +69,27 @@ class LicauditGateCallback(TrainerCallback):  # type: ignore[misc]
             raise LicenseGateError(self.decision)
         write_provenance(folder, self._document(RunStatus.RUNNING, state))
 
-    def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+    def on_save(self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: object) -> None:
         checkpoint = Path(args.output_dir) / f"checkpoint-{state.global_step}"
         if self.decision is not None and checkpoint.is_dir():
             document = self._document(RunStatus.COMPLETE, state, f"checkpoint at step {state.global_step}")
             write_provenance(checkpoint, document)
             write_card(checkpoint, document)
 
-    def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+    def on_train_end(
+        self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: object
+    ) -> None:
         if self.decision is not None:
             self.write_provenance(self._folder(args), state)
 
-    def write_provenance(self, folder: Path | str, state: Any = None) -> Path:
+    def write_provenance(self, folder: Path | str, state: TrainerState | None = None) -> Path:
         if self.decision is None:
             raise LicauditError("the gate has not run: attach this callback to a Trainer and train first")
         document = self._document(RunStatus.COMPLETE, state)
         write_card(Path(folder), document)
         return write_provenance(Path(folder), document)
 
-    def _document(self, status: str, state: Any, detail: str | None = None) -> dict[str, Any]:
+    def _document(self, status: str, state: TrainerState | None, detail: str | None = None) -> dict[str, Any]:
         assert self.decision is not None
         run = {"steps": int(state.global_step)} if state is not None else {}
         return provenance_document(self.decision, "trainer-callback", status, self.started_at, detail, run)

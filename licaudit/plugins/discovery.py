@@ -38,7 +38,7 @@ def load_plugin(name: str) -> Subsystem[Any]:
 def _load(entry: EntryPoint) -> Subsystem[Any]:
     try:
         loaded = entry.load()
-    except Exception as error:  # noqa: BLE001 - any import failure must name the plugin
+    except Exception as error:  # any import failure must name the plugin
         raise PluginLoadError(entry.name, entry.value, f"{type(error).__name__}: {error}") from error
     plugin = loaded() if isinstance(loaded, type) else loaded
     if not isinstance(plugin, Subsystem):

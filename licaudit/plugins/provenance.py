@@ -7,7 +7,6 @@ output is incomplete; only a finished run rewrites it as `complete`.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import yaml
 
 from licaudit import __version__
 from licaudit.artifacts import Evidence
-from licaudit.plugins.gate import GateDecision
+from licaudit.plugins.gate import GateDecision, ResolvedInput
 from licaudit.sources.cards import parse_card
 from licaudit.sources.provenance import CARD_FILE, PROVENANCE_FILE, PROVENANCE_SCHEMA_VERSION, RunStatus
 
@@ -63,7 +62,7 @@ def provenance_document(
     }
 
 
-def _input(item: Any) -> dict[str, Any]:
+def _input(item: ResolvedInput) -> dict[str, Any]:
     spec, facts = item.planned.spec, item.facts
     return {
         "role": spec.role,
@@ -80,7 +79,12 @@ def _input(item: Any) -> dict[str, Any]:
 
 
 def _evidence(evidence: Evidence) -> dict[str, Any]:
-    return {"origin": evidence.origin.value, "url": evidence.url, "quote": evidence.quote, "revision": evidence.revision}
+    return {
+        "origin": evidence.origin.value,
+        "url": evidence.url,
+        "quote": evidence.quote,
+        "revision": evidence.revision,
+    }
 
 
 def write_provenance(folder: Path, document: dict[str, Any]) -> Path:
@@ -88,7 +92,7 @@ def write_provenance(folder: Path, document: dict[str, Any]) -> Path:
     path = folder / PROVENANCE_FILE
     temporary = path.with_name(path.name + ".partial")
     temporary.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    temporary.replace(path)
     return path
 
 
@@ -101,7 +105,9 @@ def card_front_matter(document: dict[str, Any]) -> dict[str, Any]:
     if weights:
         front["base_model"] = weights[0]["id"] if len(weights) == 1 else [w["id"] for w in weights]
         front["base_model_relation"] = weights[0]["relation"]
-    datasets = list(dict.fromkeys(i["id"].removeprefix("datasets/") for i in document["inputs"] if i["kind"] == "dataset"))
+    datasets = list(
+        dict.fromkeys(i["id"].removeprefix("datasets/") for i in document["inputs"] if i["kind"] == "dataset")
+    )
     if datasets:
         front["datasets"] = datasets
     front["licaudit"] = {

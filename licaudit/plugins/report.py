@@ -27,12 +27,17 @@ def render_decision(decision: GateDecision, console: Console, subsystem: str) ->
     if decision.allowed:
         effect = decision.verdict.verdict
         console.print(
-            Text.assemble(("ALLOWED", "bold green"), f" for {decision.use} use (verdict ", (effect.value, EFFECT_STYLE[effect]), ")")
+            Text.assemble(
+                ("ALLOWED", "bold green"),
+                f" for {decision.use} use (verdict ",
+                (effect.value, EFFECT_STYLE[effect]),
+                ")",
+            )
         )
         return
     console.print(Text(f"REFUSED for {decision.use} use; nothing was started:", style="bold red"))
     for refusal in decision.refusals:
-        console.print(Text("  - ").append_text(safe(refusal)))
+        console.print(Text("  - ").append_text(safe(refusal)), soft_wrap=True)
 
 
 def decision_document(decision: GateDecision, subsystem: str, run: dict[str, Any] | None = None) -> dict[str, Any]:

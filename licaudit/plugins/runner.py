@@ -105,4 +105,4 @@ def _with_output(config: object, folder: Path) -> object:
     output = getattr(config, "output", None)
     if not is_dataclass(config) or isinstance(config, type) or not isinstance(output, OutputSpec):
         raise PluginError("this subsystem's config has no `output` to override")
-    return replace(config, output=replace(output, path=folder))  # type: ignore[type-var]
+    return replace(config, output=replace(output, path=folder))

@@ -59,9 +59,9 @@ def read_local_folder(folder: Path) -> LocalArtifact:
     raise DataFileError(folder, None, f"holds neither {PROVENANCE_FILE} nor {CARD_FILE}")
 
 
-def local_resolver(local: LocalArtifact, fallback: Callable[[ArtifactId], ArtifactFacts | None]) -> Callable[
-    [ArtifactId], ArtifactFacts | None
-]:
+def local_resolver(
+    local: LocalArtifact, fallback: Callable[[ArtifactId], ArtifactFacts | None]
+) -> Callable[[ArtifactId], ArtifactFacts | None]:
     """The folder's artifact, then the registry, then the inputs as the provenance file recorded them."""
 
     def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
@@ -102,8 +102,7 @@ def read_provenance(path: Path) -> LocalArtifact:
         )
         evidence = tuple(
             Evidence(Origin.DECLARED, str(e.get("url") or url), _opt(e, "quote"), _opt(e, "revision"))
-            for e in entry.get("evidence", [])
-            if isinstance(e, dict)
+            for e in _evidence_list(entry)
         ) or (Evidence(Origin.DECLARED, url, f"license: {entry.get('license')}"),)
         inputs[artifact_id] = ArtifactFacts(
             id=artifact_id,
@@ -140,7 +139,9 @@ def _read_card(folder: Path, card: Path) -> LocalArtifact:
     if meta.base_model_relation in {r.value for r in Relation}:
         relation = Relation(meta.base_model_relation)
     parents = [
-        ParentLink(ArtifactId(base), relation, (Evidence(Origin.DECLARED, url, f"base_model: {base}", field="base_model"),))
+        ParentLink(
+            ArtifactId(base), relation, (Evidence(Origin.DECLARED, url, f"base_model: {base}", field="base_model"),)
+        )
         for base in meta.base_model
     ]
     parents += [
@@ -180,6 +181,11 @@ def _list(doc: dict[str, object], key: str, path: Path) -> list[dict[str, object
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise DataFileError(path, None, f"`{key}` must be a list of objects")
     return value
+
+
+def _evidence_list(entry: dict[str, object]) -> list[dict[str, object]]:
+    value = entry.get("evidence")
+    return [e for e in value if isinstance(e, dict)] if isinstance(value, list) else []
 
 
 def _text(doc: dict[str, object], key: str, path: Path) -> str:

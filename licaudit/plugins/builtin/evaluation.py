@@ -91,7 +91,9 @@ class EvalSubsystem:
         from lm_eval import simple_evaluate
         from lm_eval.tasks import TaskManager
 
-        folders = sorted({str(t.spec.path if t.spec.path.is_dir() else t.spec.path.parent) for t in config.tasks if t.spec.path})
+        folders = sorted(
+            {str(t.spec.path if t.spec.path.is_dir() else t.spec.path.parent) for t in config.tasks if t.spec.path}
+        )
         manager = TaskManager(include_path=folders)
         pretrained = str(config.model.path or config.model.id)
         context.log(f"eval: {pretrained} on {', '.join(t.task for t in config.tasks)}")
@@ -112,7 +114,12 @@ class EvalSubsystem:
         if not results or "results" not in results:
             raise ConfigError(config.source, "tasks", "lm-eval returned no results")
         scores = json.loads(json.dumps(results["results"], default=str))
-        document = {"model": pretrained, "tasks": [t.task for t in config.tasks], "limit": config.limit, "results": scores}
+        document = {
+            "model": pretrained,
+            "tasks": [t.task for t in config.tasks],
+            "limit": config.limit,
+            "results": scores,
+        }
         context.output_dir.mkdir(parents=True, exist_ok=True)
         (context.output_dir / "results.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         return RunOutcome({"results": scores, "file": "results.json"})

@@ -49,7 +49,9 @@ class JudgeSubsystem:
     def parse_config(self, data: Mapping[str, Any], source: Path) -> JudgeConfig:
         fields = Fields(data, source, _KEYS)
         raw_judge = data.get("judge")
-        kind = ArtifactKind.MODEL if isinstance(raw_judge, dict) and "endpoint" not in raw_judge else ArtifactKind.SERVICE
+        kind = (
+            ArtifactKind.MODEL if isinstance(raw_judge, dict) and "endpoint" not in raw_judge else ArtifactKind.SERVICE
+        )
         judge = fields.input("judge", "judge", kind)
         generations = fields.input("generations", "generations", ArtifactKind.DATASET)
         assert judge is not None and generations is not None
