@@ -94,7 +94,7 @@ class EvalSubsystem:
         folders = sorted(
             {str(t.spec.path if t.spec.path.is_dir() else t.spec.path.parent) for t in config.tasks if t.spec.path}
         )
-        manager = TaskManager(include_path=folders)
+        manager = TaskManager(include_path=folders, include_defaults=False)  # local tasks only: no index of 1000s
         pretrained = str(config.model.path or config.model.id)
         context.log(f"eval: {pretrained} on {', '.join(t.task for t in config.tasks)}")
         results: Any = simple_evaluate(
