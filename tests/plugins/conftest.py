@@ -50,15 +50,14 @@ def tiny_gpt2(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
 
     folder = tmp_path_factory.mktemp("tiny-gpt2")
-    tokenizer = Tokenizer(models.WordLevel(unk_token="<unk>"))
+    tokenizer = Tokenizer(models.WordLevel(unk_token="<unk>"))  # noqa: S106 - a token, not a password
     tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
     words = " ".join(CORPUS) + " 1 2 3 4 5 6 7 8 9 Task Input Output Example yes no : ."
     tokenizer.train_from_iterator(
         [words], trainers.WordLevelTrainer(special_tokens=["<unk>", "<pad>", "<eos>"], vocab_size=500)
     )
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, unk_token="<unk>", pad_token="<pad>", eos_token="<eos>", bos_token="<eos>"
-    )
+    special = {"unk_token": "<unk>", "pad_token": "<pad>", "eos_token": "<eos>", "bos_token": "<eos>"}
+    fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, **special)
     fast.model_max_length = 128
     fast.save_pretrained(folder)
     config = GPT2Config(
@@ -141,9 +140,13 @@ class TeacherServer:
         if "Is it classification?" in prompt:
             return "Yes" if ("Classify" in prompt or "Detect" in prompt) else "No"
         if "classification task definition" in prompt:
-            return "Example 1\nClass label: positive\nInput: I love it.\nExample 2\nClass label: negative\nInput: Awful."
+            return (
+                "Example 1\nClass label: positive\nInput: I love it.\nExample 2\nClass label: negative\nInput: Awful."
+            )
         if "Come up with examples" in prompt:
-            return "Example 1\nInput: some input text\nOutput: a fitting answer\nExample 2\nInput: \nOutput: another one"
+            return (
+                "Example 1\nInput: some input text\nOutput: a fitting answer\nExample 2\nInput: \nOutput: another one"
+            )
         if "Evaluation Form" in prompt:
             return "4"
         return "Read the text.\nCheck its structure.\nAssign a score."
@@ -156,7 +159,7 @@ def teacher() -> Iterator[TeacherServer]:
     class Handler(BaseHTTPRequestHandler):
         disable_nagle_algorithm = True
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:  # http.server's naming
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
             server_state.requests.append(body)

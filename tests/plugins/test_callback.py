@@ -51,7 +51,9 @@ def test_the_callback_aborts_a_trainer_before_its_first_step(
     from licaudit.plugins.callback import LicauditGateCallback
     from licaudit.plugins.scripts import LicenseGateError
 
-    callback = LicauditGateCallback(["huggyllama/llama-7b", "datasets/tatsu-lab/alpaca"], "commercial", knowledge=knowledge)
+    callback = LicauditGateCallback(
+        ["huggyllama/llama-7b", "datasets/tatsu-lab/alpaca"], "commercial", knowledge=knowledge
+    )
     trainer = tiny_trainer(tiny_gpt2, tmp_path / "run", callback)
     with pytest.raises(LicenseGateError) as raised:
         trainer.train()  # type: ignore[attr-defined]
@@ -67,7 +69,10 @@ def test_the_callback_writes_provenance_for_checkpoints_and_at_the_end(
     from licaudit.plugins.callback import LicauditGateCallback
 
     callback = LicauditGateCallback(
-        ["local/tiny-gpt2", "datasets/local/tiny-instructions"], "commercial", output_id="me/scripted", knowledge=knowledge
+        ["local/tiny-gpt2", "datasets/local/tiny-instructions"],
+        "commercial",
+        output_id="me/scripted",
+        knowledge=knowledge,
     )
     trainer = tiny_trainer(tiny_gpt2, tmp_path / "run", callback)
     trainer.train()  # type: ignore[attr-defined]

@@ -42,7 +42,7 @@ def test_a_plugin_that_fails_to_load_is_named(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(discovery, "entry_points", lambda group: [*real, broken, not_a_plugin])
     with pytest.raises(PluginLoadError, match=r"plugin 'broken' \(licaudit_no_such_module:PLUGIN\) failed to load"):
         discovery.load_plugin("broken")
-    with pytest.raises(PluginLoadError, match="'wrong'.*Subsystem protocol"):
+    with pytest.raises(PluginLoadError, match=r"'wrong'.*Subsystem protocol"):
         discovery.load_plugin("wrong")
     result = RUNNER.invoke(app, ["plugins", "list"])
     assert result.exit_code == 2
@@ -52,7 +52,7 @@ def test_a_plugin_that_fails_to_load_is_named(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_an_unknown_subsystem_lists_the_installed_ones() -> None:
-    with pytest.raises(PluginError, match="no subsystem named 'train-gpt5'; installed: .*sft"):
+    with pytest.raises(PluginError, match=r"no subsystem named 'train-gpt5'; installed: .*sft"):
         discovery.load_plugin("train-gpt5")
 
 

@@ -124,7 +124,9 @@ def test_a_teacher_that_never_yields_enough_tasks_leaves_only_a_partial_file(
 
 
 def test_instruction_parsing_and_filters() -> None:
-    assert parse_instructions("Write a poem about rain in the city.\nTask 5: Name three rivers in Europe please.", 4) == [
+    assert parse_instructions(
+        "Write a poem about rain in the city.\nTask 5: Name three rivers in Europe please.", 4
+    ) == [
         "Write a poem about rain in the city.",
         "Name three rivers in Europe please.",
     ]
