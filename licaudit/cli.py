@@ -212,17 +212,8 @@ def plugins_list(output_format: FormatOption = OutputFormat.TEXT) -> None:
                 clean_text(row["summary"]),
             )
         _stdout_console().print(table)
-    for row in rows:
-        if "error" in row:
-            _stderr_console().print(f"error: {clean_text_for(row['error'])}", markup=False)
     if broken:
-        raise typer.Exit(ExitCode.USAGE)
-
-
-def clean_text_for(value: object) -> str:
-    from licaudit.reports.escaping import clean_text
-
-    return clean_text(value, limit=4000)
+        _fail("; ".join(str(row["error"]) for row in rows if "error" in row))
 
 
 @app.command()

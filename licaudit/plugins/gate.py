@@ -83,15 +83,23 @@ class GateDecision:
     settings: PolicySettings
 
 
-def resolve_input(spec: InputSpec, knowledge: Knowledge, config_source: str) -> ArtifactFacts | None:
-    """Registry record for the id, else the local folder (provenance file or card), else the config."""
+def resolve_input(
+    spec: InputSpec, knowledge: Knowledge, config_source: str, recorded: dict[ArtifactId, ArtifactFacts] | None = None
+) -> ArtifactFacts | None:
+    """Registry record for the id, else the local folder (provenance file or card), else the config.
+
+    A local folder's provenance file also records its own inputs; they go into `recorded`, so an
+    output of an earlier run (a Self-Instruct dataset, say) can feed the next one.
+    """
     if spec.id is not None:
         found = knowledge.registry.get(spec.id)
         if found is not None:
             return found
     if spec.path is not None and spec.path.is_dir() and is_local_folder(str(spec.path)):
-        local = read_local_folder(spec.path).facts
-        return replace(local, id=ArtifactId(spec.id)) if spec.id is not None else local
+        local = read_local_folder(spec.path)
+        if recorded is not None:
+            recorded.update(local.inputs)
+        return replace(local.facts, id=ArtifactId(spec.id)) if spec.id is not None else local.facts
     if spec.license is not None:
         artifact_id = spec.id or f"local/{spec.path.name if spec.path is not None else spec.role}"
         quote = f"{spec.role}: license: {spec.license}"
@@ -112,7 +120,10 @@ def gate_plan(plan: RunPlan, settings: PolicySettings, knowledge: Knowledge) -> 
     """Trace the planned output node and decide; starts nothing."""
     if settings.use not in knowledge.rules.uses:
         raise UsageError(f"unknown use {settings.use!r}; known: {sorted(knowledge.rules.uses)}")
-    resolved = tuple(ResolvedInput(p, resolve_input(p.spec, knowledge, plan.config_source)) for p in plan.inputs)
+    recorded: dict[ArtifactId, ArtifactFacts] = {}
+    resolved = tuple(
+        ResolvedInput(p, resolve_input(p.spec, knowledge, plan.config_source, recorded)) for p in plan.inputs
+    )
     output_id = ArtifactId(plan.output_id)
     fallback = registry_resolver(knowledge)
     known = {r.facts.id: r.facts for r in resolved if r.facts is not None}
@@ -137,7 +148,7 @@ def gate_plan(plan: RunPlan, settings: PolicySettings, knowledge: Knowledge) -> 
         def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
             if artifact == output_id:
                 return node
-            return known.get(artifact) or fallback(artifact)
+            return known.get(artifact) or fallback(artifact) or recorded.get(artifact)
 
         uses = tuple(dict.fromkeys([settings.use, *knowledge.rules.uses]))
         return trace(output_id, TraceSettings(uses=uses, stance=settings.stance), knowledge, resolve)

@@ -17,7 +17,7 @@ from licaudit.sources.provenance import PROVENANCE_FILE, RunStatus
 # Files that mean "a model or dataset already lives here".
 _OUTPUT_MARKERS = (
     PROVENANCE_FILE, "config.json", "adapter_config.json", "model.safetensors", "pytorch_model.bin",
-    "adapter_model.safetensors", "data.jsonl", "results.json",
+    "adapter_model.safetensors", "data.jsonl", "results.json", "scores.jsonl",
 )  # fmt: skip
 
 

@@ -89,3 +89,31 @@ def test_policy_files_are_not_silently_ignored(knowledge: Knowledge, tmp_path: P
 def test_an_unknown_use_is_a_usage_error(knowledge: Knowledge) -> None:
     with pytest.raises(UsageError, match="unknown use"):
         gate_inputs(["local/tiny-gpt2"], "world-domination", knowledge=knowledge)
+
+
+def test_an_earlier_runs_output_feeds_the_next_run_with_its_recorded_inputs(
+    knowledge: Knowledge, tmp_path: Path
+) -> None:
+    import json
+
+    generated = tmp_path / "generated"
+    generated.mkdir()
+    (generated / "licaudit-provenance.json").write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "status": "complete",
+                "artifact": {"id": "datasets/me/generated", "kind": "dataset", "license": "MIT AND CC-BY-NC-4.0"},
+                "inputs": [
+                    {"role": "seed_tasks", "id": "datasets/me/own-seeds", "kind": "dataset",
+                     "relation": "derived_from", "license": "cc-by-nc-4.0"},
+                    {"role": "teacher", "id": "services/openai/gpt-4", "kind": "service", "relation": "generated_by"},
+                ],
+            }
+        )
+    )  # fmt: skip
+    spec = InputSpec("dataset", ArtifactKind.DATASET, path=generated)
+    decision = gate_inputs(["local/tiny-gpt2", spec], "commercial", knowledge=knowledge)
+    assert decision.result.graph.facts("datasets/me/own-seeds").license_expression == "cc-by-nc-4.0"  # type: ignore[arg-type]
+    assert "services/openai/gpt-4" in decision.result.graph
+    assert not decision.allowed and decision.verdict.verdict.value == "forbidden"

@@ -74,3 +74,23 @@ def test_a_card_is_read_when_there_is_no_provenance_file(tmp_path: Path) -> None
         ("org/base", Relation.ADAPTER),
         ("datasets/org/data", Relation.TRAINED_ON),
     ]
+
+
+def test_trace_of_a_local_folder_with_a_card(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from licaudit.cli import app
+    from tests.conftest import record, write_world
+
+    rules, registry = write_world(tmp_path / "world", [record("org/base", "cc-by-nc-4.0")])
+    model = tmp_path / "my-model"
+    model.mkdir()
+    (model / "README.md").write_text("---\nlicense: mit\nbase_model: org/base\n---\n")
+    result = CliRunner().invoke(
+        app, ["trace", str(model), "--format", "json", "--rules", str(rules), "--registry", str(registry)]
+    )
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.stdout)
+    assert doc["target"] == "local/my-model"
+    assert doc["verdicts"]["commercial"]["verdict"] == "forbidden"
+    assert any(f["kind"] == "declared-more-permissive" for f in doc["findings"])
