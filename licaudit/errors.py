@@ -42,3 +42,12 @@ class UnknownLicenseError(LicauditError):
 
 class UsageError(LicauditError):
     """Flags or arguments that cannot be honoured."""
+
+
+class SourceUnreachableError(LicauditError):
+    """A source (the Hub, a mirror) could not be reached after retries: the result is incomplete."""
+
+    def __init__(self, artifact_id: str, detail: str) -> None:
+        self.artifact_id = artifact_id
+        self.detail = detail
+        super().__init__(f"could not reach a source for {artifact_id!r}: {detail}")
