@@ -22,6 +22,7 @@ from licaudit.errors import DataFileError
 from licaudit.findings import FindingKind, Severity
 from licaudit.knowledge import Knowledge
 from licaudit.policy.waivers import Waiver, WaiverReason
+from licaudit.shipped import shipped_folder
 from licaudit.sources.repository import Location
 from licaudit.terms.flow_rules import Reading, Stance
 from licaudit.terms.vocabulary import Category, TermKind
@@ -333,8 +334,10 @@ def _type_name(value: object) -> str:
     return names.get(type(value), f"a {type(value).__name__}")
 
 
-def presets_folder(knowledge_rules: Path) -> Path:
-    return knowledge_rules / "policies"
+def presets_folder(rules_folder: Path) -> Path:
+    """`rules/policies/` of the rules in use; the shipped presets when a custom rules folder has none."""
+    folder = rules_folder / "policies"
+    return folder if folder.is_dir() else shipped_folder("rules") / "policies"
 
 
 def preset_names(folder: Path) -> list[str]:

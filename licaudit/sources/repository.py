@@ -324,19 +324,9 @@ def scan_config_file(path: Path, relative: str) -> tuple[list[Reference], Skippe
         node = yaml.compose(text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError):
         return [], None
-    if node is None or _has_alias(node):
+    if node is None:
         return [], None
     return _yaml_references(node, relative), None
-
-
-def _has_alias(node: yaml.Node, depth: int = 0) -> bool:
-    if depth > 50:
-        return True
-    if isinstance(node, yaml.MappingNode):
-        return any(_has_alias(k, depth + 1) or _has_alias(v, depth + 1) for k, v in node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return any(_has_alias(v, depth + 1) for v in node.value)
-    return False
 
 
 def _config_tool(keys: set[str]) -> str:
@@ -353,19 +343,23 @@ def _yaml_references(root: yaml.Node, relative: str) -> list[Reference]:
     keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
     tool = _config_tool(keys)
     found: list[Reference] = []
+    seen: set[int] = set()  # an alias is the same node object: visit it once, so a YAML bomb cannot expand
     for key_node, value in root.value:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
         key = key_node.value
         if key in MODEL_KEYS:
-            found += _yaml_values(value, relative, ReferenceKind.MODEL, f"{tool} {key}")
+            found += _yaml_values(value, relative, ReferenceKind.MODEL, f"{tool} {key}", seen)
         elif key in DATASET_KEYS:
-            found += _yaml_values(value, relative, ReferenceKind.DATASET, f"{tool} {key}")
+            found += _yaml_values(value, relative, ReferenceKind.DATASET, f"{tool} {key}", seen)
     return found
 
 
-def _yaml_values(node: yaml.Node, relative: str, kind: ReferenceKind, via: str) -> list[Reference]:
+def _yaml_values(node: yaml.Node, relative: str, kind: ReferenceKind, via: str, seen: set[int]) -> list[Reference]:
     found: list[Reference] = []
+    if id(node) in seen or len(seen) > 100_000:
+        return found
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
         location = Location(relative, node.start_mark.line + 1, node.start_mark.column + 1)
         # LLaMA-Factory: `dataset: alpaca_en,identity` names entries of its dataset_info.json, not Hub ids.
@@ -375,12 +369,12 @@ def _yaml_values(node: yaml.Node, relative: str, kind: ReferenceKind, via: str) 
                 found.append(Reference(location, kind, name, via))
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            found += _yaml_values(item, relative, kind, via)
+            found += _yaml_values(item, relative, kind, via, seen)
     elif isinstance(node, yaml.MappingNode):
         # axolotl: `datasets: - path: tatsu-lab/alpaca`
         for key_node, value in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value in ("path", "name", "repo_id"):
-                found += _yaml_values(value, relative, kind, via)
+                found += _yaml_values(value, relative, kind, via, seen)
     return found
 
 
