@@ -160,7 +160,8 @@ def rewrite_front_matter(readme: bytes, updates: list[tuple[str, object]]) -> by
     """Set top-level front matter keys; the body and every untouched front matter line keep their bytes."""
     parts = _split(readme)
     if parts is None:
-        newline = b"\r\n" if b"\r\n" in readme[:4096] else b"\n"
+        first_line = readme.split(b"\n", 1)[0]
+        newline = b"\r\n" if first_line.endswith(b"\r") else b"\n"
         block = b"".join(_dump(k, v, newline) for k, v in updates)
         return b"---" + newline + block + b"---" + newline + readme
     opening, front, rest = parts

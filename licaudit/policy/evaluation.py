@@ -112,7 +112,7 @@ def policy_findings(
                     path,
                 )
         for reason in (*verdict.conditions, *verdict.duties):
-            problem = _condition_problem(reason, policy)
+            problem = _condition_problem(reason, policy, duty=reason.effect is Effect.ALLOWED)
             if problem is not None:
                 term = reason.carried.term
                 add(
@@ -171,8 +171,11 @@ def policy_findings(
     return [Finding(f.kind, severities.get(f.kind, f.severity), f.artifact, f.message, f.path) for f in found.values()]
 
 
-def _condition_problem(reason: Reason, policy: Policy) -> str | None:
+def _condition_problem(reason: Reason, policy: Policy, duty: bool) -> str | None:
+    """Why the policy does not accept a condition; a term the use allows fails only if rejected outright."""
     term = reason.carried.term
+    if duty:
+        return "the policy rejects this kind of term" if term.kind in policy.rejected else None
     if term.kind not in policy.accepted:
         return "the policy does not accept this condition"
     users = policy.monthly_active_users

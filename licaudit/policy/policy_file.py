@@ -77,6 +77,7 @@ class Policy:
     allow_categories: tuple[Category, ...] | None = None
     deny_categories: tuple[Category, ...] = ()
     accepted: frozenset[TermKind] = DEFAULT_ACCEPTED
+    rejected: frozenset[TermKind] = frozenset()  # said `reject` outright: fails even where a use allows it
     monthly_active_users: int | None = None
     unknown_fails: bool = True
     severities: tuple[tuple[FindingKind, Severity], ...] = ()
@@ -255,7 +256,7 @@ class _Field:
         self.item_lines = item_lines or []
 
     def error(self, message: str) -> DataFileError:
-        return DataFileError(self.path, self.line, f"{self.what}: {message}")
+        return DataFileError(self.path, self.line, f"{self.what}: {message}" if self.what else message)
 
     def mapping(self, allowed: dict[str, str] | set[str] | None = None) -> dict[str, _Field]:
         if not isinstance(self.value, dict):
@@ -269,7 +270,8 @@ class _Field:
                 raise DataFileError(
                     self.path,
                     lines.get(bad, self.line),
-                    f"{self.what}: unknown key `{bad}`; allowed: {', '.join(sorted(allowed))}",
+                    (f"{self.what}: " if self.what else "")
+                    + f"unknown key `{bad}`; allowed: {', '.join(sorted(allowed))}",
                 )
         return {
             str(k): _Field(
@@ -423,7 +425,8 @@ def _build(
         deny_licenses=_licenses(fields.get("licenses"), knowledge, "deny") or (),
         allow_categories=_categories(fields.get("categories"), "allow"),
         deny_categories=_categories(fields.get("categories"), "deny") or (),
-        accepted=_conditions(fields.get("conditions")),
+        accepted=_conditions(fields.get("conditions"))[0],
+        rejected=_conditions(fields.get("conditions"))[1],
         monthly_active_users=fields["monthly_active_users"].positive_int()
         if "monthly_active_users" in fields
         else None,
@@ -525,17 +528,19 @@ def _categories(field_: _Field | None, which: str) -> tuple[Category, ...] | Non
     return tuple(dict.fromkeys(found))
 
 
-def _conditions(field_: _Field | None) -> frozenset[TermKind]:
-    accepted = set(DEFAULT_ACCEPTED)
+def _conditions(field_: _Field | None) -> tuple[frozenset[TermKind], frozenset[TermKind]]:
+    """(accepted, explicitly rejected) term kinds."""
+    accepted, rejected = set(DEFAULT_ACCEPTED), set()
     if field_ is None:
-        return frozenset(accepted)
+        return frozenset(accepted), frozenset()
     kinds = {k.value: "accept | reject" for k in TermKind if k is not TermKind.UNKNOWN}
     for kind, choice in field_.mapping(kinds).items():
         if choice.choice(["accept", "reject"]) == "accept":
             accepted.add(TermKind(kind))
         else:
             accepted.discard(TermKind(kind))
-    return frozenset(accepted)
+            rejected.add(TermKind(kind))
+    return frozenset(accepted), frozenset(rejected)
 
 
 def _severities(field_: _Field | None) -> tuple[tuple[FindingKind, Severity], ...]:

@@ -51,7 +51,7 @@ def render_gate_text(result: GateResult, console: Console) -> None:
         for finding in result.findings:
             severity = Text(finding.severity.value, style=SEVERITY_STYLE[finding.severity.value])
             if finding.waiver is not None:
-                severity = Text(f"waived ({finding.severity.value})", style="dim")
+                severity = Text("waived", style="dim")
             where = ", ".join(f"{loc.file}:{loc.line}" for loc in finding.locations[:2])
             if len(finding.locations) > 2:
                 where += f" (+{len(finding.locations) - 2})"

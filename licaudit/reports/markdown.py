@@ -107,7 +107,8 @@ def _mermaid(outcome: ArtifactOutcome, findings: tuple[GateFinding, ...]) -> lis
         if finding.waiver is None and finding.path and set(finding.path) <= members and outcome.id in finding.path:
             on_paths.update(finding.path)
             origins.add(finding.path[0])
-    nodes = sorted(on_paths)[:MAX_GRAPH_NODES]
+    # The whole lineage when it is small enough to read; else only the paths of blocking findings.
+    nodes = sorted(members) if len(members) <= MAX_GRAPH_NODES else sorted(on_paths)[:MAX_GRAPH_NODES]
     ids = {artifact: f"n{i}" for i, artifact in enumerate(nodes)}
     lines = ["```mermaid", "graph BT"]
     for artifact in nodes:

@@ -77,7 +77,10 @@ def test_a_full_policy_with_extends_merges_over_the_preset(tmp_path: Path, knowl
     assert policy.severity_for(FindingKind.UNRESOLVABLE_REFERENCE) is Severity.ERROR
     assert policy.severity_for(FindingKind.DECLARED_MORE_PERMISSIVE) is Severity.WARNING  # from the preset
     assert policy.fail_on is Severity.WARNING
-    assert [(a.id, a.kind, a.location.line) for a in policy.artifacts] == [("org/a", "model", 13), ("org/b", "dataset", 14)]
+    assert [(a.id, a.kind, a.location.line) for a in policy.artifacts] == [
+        ("org/a", "model", 13),
+        ("org/b", "dataset", 14),
+    ]
 
 
 def test_pyproject_table_is_read_and_discovered(tmp_path: Path, knowledge: Knowledge) -> None:
