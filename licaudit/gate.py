@@ -27,7 +27,7 @@ from licaudit.lineage.build import Resolver
 from licaudit.pipeline import TraceResult, TraceSettings, registry_resolver, trace
 from licaudit.policy.card_check import CardCheck, check_card
 from licaudit.policy.evaluation import GateFinding, judge, policy_findings
-from licaudit.policy.policy_file import Policy, discover_policy, load_policy
+from licaudit.policy.policy_file import Policy, discover_policy, load_policy, preset_names, presets_folder
 from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.model_folder import folder_facts, read_model_folder
@@ -87,7 +87,7 @@ class GateResult:
     @property
     def status(self) -> GateStatus:
         """A definite violation fails; otherwise an unreachable source makes the result incomplete."""
-        if self.blocking:
+        if any(f.kind is not FindingKind.SOURCE_UNREACHABLE for f in self.blocking):
             return GateStatus.FAILED
         return GateStatus.INCOMPLETE if self.incomplete else GateStatus.PASSED
 
@@ -111,13 +111,16 @@ def gate_artifacts(
 ) -> GateResult:
     """Gate a list of artifact ids (e.g. what a training run loads) for one use under a policy.
 
-    Without a policy, the shipped `commercial` preset is used with `uses` set to `use`. Reference
+    Without a policy, the shipped preset named like the use (`research`), else `commercial`, is used
+    with `uses` set to `use`. Reference
     locations are `<arguments>:N`, N the 1-based position of the id in `artifact_ids`.
     """
     knowledge = knowledge or load_knowledge()
     today = today or default_today()
     if policy is None:
-        policy = replace(load_policy("commercial", knowledge, today, shipped_folder("rules")), uses=(use,))
+        rules_folder = shipped_folder("rules")
+        preset = use if use in preset_names(presets_folder(rules_folder)) else "commercial"
+        policy = replace(load_policy(preset, knowledge, today, rules_folder), uses=(use,))
     references = [
         Reference(Location("<arguments>", index), ReferenceKind.MODEL, artifact, "argument")
         for index, artifact in enumerate(artifact_ids, start=1)

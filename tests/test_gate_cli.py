@@ -380,7 +380,10 @@ def test_output_file_gets_the_same_report(golden_world: list[str], tmp_path: Pat
 
 # --- licaudit check ./my-model ------------------------------------------------------------------------
 
-CARD_BODY = "# My model\n\nFine-tuned with care.\r\nA line with CRLF, trailing spaces   \n\n```yaml\n---\nnot: front matter\n---\n```\n"
+CARD_BODY = (
+    "# My model\n\nFine-tuned with care.\r\nA line with CRLF, trailing spaces   \n\n"
+    "```yaml\n---\nnot: front matter\n---\n```\n"
+)
 
 
 def write_model(folder: Path, front_matter: str | None) -> bytes:

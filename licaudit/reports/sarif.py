@@ -50,15 +50,30 @@ def _rules() -> list[dict[str, Any]]:
     return rules
 
 
+MAX_RESULTS = 5000  # GitHub code scanning shows at most 5,000 results of a run; the JSON report has all
+MAX_RELATED = 20
+
+
 def sarif_document(result: GateResult) -> dict[str, Any]:
     rules = _rules()
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results: list[dict[str, Any]] = []
+    omitted = 0
     for finding in result.findings:
-        for location in finding.locations or ():
-            if location.file.startswith("<"):
-                continue  # an API argument, not a file
-            results.append(_result(finding, location, index))
+        # One result per file that references the artifact, at its first line there: a pull request
+        # that touches that file sees the alert; the file's other lines are related locations.
+        by_file: dict[str, list[Location]] = {}
+        for location in finding.locations:
+            if not location.file.startswith("<"):  # `<arguments>`: an API call, not a file
+                by_file.setdefault(location.file, []).append(location)
+        for locations in by_file.values():
+            if len(results) >= MAX_RESULTS:
+                omitted += 1
+                continue
+            results.append(_result(finding, locations[0], locations[1 : 1 + MAX_RELATED], index))
+    properties: dict[str, Any] = {"status": result.status.value, "uses": list(result.policy.uses)}
+    if omitted:
+        properties["omitted_results"] = omitted
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -76,30 +91,37 @@ def sarif_document(result: GateResult) -> dict[str, Any]:
                 "automationDetails": {"id": f"licaudit/{result.kind}/"},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
-                "properties": {"status": result.status.value, "uses": list(result.policy.uses)},
+                "properties": properties,
             }
         ],
     }
 
 
-def _result(finding: GateFinding, location: Location, index: dict[str, int]) -> dict[str, Any]:
+def _physical(location: Location) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": location.file, "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": max(location.line, 1), "startColumn": max(location.column, 1)},
+        }
+    }
+
+
+def _result(finding: GateFinding, location: Location, related: list[Location], index: dict[str, int]) -> dict[str, Any]:
     rid = rule_id(finding.kind)
     entry: dict[str, Any] = {
         "ruleId": rid,
         "ruleIndex": index[rid],
         "level": _LEVEL[finding.severity],
         "message": {"text": finding.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": location.file, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": max(location.line, 1), "startColumn": max(location.column, 1)},
-                }
-            }
-        ],
+        "locations": [_physical(location)],
         "partialFingerprints": {"licaudit/v1": fingerprint(finding, location)},
         "properties": {"artifact": finding.artifact, "lineage": list(finding.path)},
     }
+    if related:
+        entry["relatedLocations"] = [
+            {"id": i, **_physical(loc), "message": {"text": "also referenced here"}}
+            for i, loc in enumerate(related, start=1)
+        ]
     if finding.waiver is not None:
         waiver = finding.waiver
         entry["suppressions"] = [

@@ -10,6 +10,7 @@ Training configs (axolotl, TRL, LLaMA-Factory; YAML or JSON) are read for the ke
 from __future__ import annotations
 
 import ast
+import bisect
 import json
 import os
 import re
@@ -45,6 +46,7 @@ _TRIGGERS = (
     "SentenceTransformer",
     "Trainer",
 )
+_TRIGGER_PATTERN = re.compile("|".join(_TRIGGERS))
 
 
 class ReferenceKind(StrEnum):
@@ -152,8 +154,20 @@ def scan_python_source(text: str, relative: str) -> tuple[list[Reference], Skipp
     if not any(trigger in text for trigger in _TRIGGERS):
         return [], None
     scanner = _PythonScanner(relative, text, _module_constants(tree))
-    scanner.visit(tree)
+    scanner.scan(tree, _candidate_lines(text))
     return scanner.references, None
+
+
+def _candidate_lines(text: str) -> list[int]:
+    """1-based lines that mention a loader: only subtrees spanning one of them are walked."""
+    lines: list[int] = []
+    line, position = 1, 0
+    for match in _TRIGGER_PATTERN.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
 
 
 def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
@@ -171,7 +185,7 @@ class _Unresolved(Exception):
     pass
 
 
-class _PythonScanner(ast.NodeVisitor):
+class _PythonScanner:
     def __init__(self, relative: str, text: str, constants: dict[str, ast.expr]) -> None:
         self.relative = relative
         self.text = text
@@ -179,9 +193,22 @@ class _PythonScanner(ast.NodeVisitor):
         self.constants = constants
         self.references: list[Reference] = []
 
-    def visit_Call(self, node: ast.Call) -> None:
-        self._match(node)
-        self.generic_visit(node)
+    def scan(self, tree: ast.AST, candidates: list[int]) -> None:
+        """Walk only the subtrees whose lines include a candidate line (a tenth of a file, typically)."""
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Call):
+                self._match(node)
+            for child in ast.iter_child_nodes(node):
+                start = getattr(child, "lineno", None)
+                if start is not None:
+                    end = getattr(child, "end_lineno", None) or start
+                    index = bisect.bisect_left(candidates, start)
+                    if index == len(candidates) or candidates[index] > end:
+                        continue
+                stack.append(child)
+        self.references.sort()
 
     def _match(self, node: ast.Call) -> None:
         name, receiver = _callee(node.func)

@@ -117,3 +117,21 @@ def test_yaml_bombs_in_configs_are_not_expanded(tmp_path: Path) -> None:
     (tmp_path / "bomb.yaml").write_text(bomb + "base_model: *j\n")
     found = scan_repository(tmp_path).references
     assert [r.artifact for r in found] == ["x"] * 9  # each node once, however many aliases point at it
+
+
+def test_calls_spanning_lines_are_found_at_the_argument() -> None:
+    found = refs(
+        """\
+        def f():
+            x = 1
+            model = AutoModelForCausalLM.from_pretrained(
+                "org/a",
+                trust_remote_code=False,
+            )
+            chat = pipeline(
+                "text-generation",
+                model="org/b",
+            )
+        """
+    )
+    assert [(line, artifact) for line, artifact, _, _ in found] == [(4, "org/a"), (9, "org/b")]
