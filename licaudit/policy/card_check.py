@@ -73,7 +73,8 @@ def check_card(
         report(
             FindingKind.CARD_MISSING_RELATION,
             Severity.WARNING,
-            f"the card does not declare base_model_relation; the folder looks like a {folder.inferred_relation.value}",
+            "the card does not declare base_model_relation; "
+            f"the folder's files suggest `{folder.inferred_relation.value}`",
             "base_model_relation",
         )
     if not card.datasets:

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from licaudit.gate import ArtifactStatus, GateResult, GateStatus
+from licaudit.reports.escaping import clean_text
 from licaudit.reports.terminal import EFFECT_STYLE, SEVERITY_STYLE, lineage_tree, safe
 
 _STATUS_STYLE = {GateStatus.PASSED: "bold green", GateStatus.FAILED: "bold red", GateStatus.INCOMPLETE: "bold magenta"}
@@ -70,7 +71,7 @@ def render_gate_text(result: GateResult, console: Console) -> None:
     if result.card is not None and result.card.needs_fix:
         console.print(
             Panel(
-                Text(result.card.corrected_front_matter),
+                Text("\n".join(clean_text(line) for line in result.card.corrected_front_matter.splitlines())),
                 title="Corrected front matter (write it with --fix)",
                 expand=False,
             )
