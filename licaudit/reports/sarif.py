@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from licaudit import __version__
 from licaudit.findings import FindingKind, Severity
 from licaudit.gate import GateResult
 from licaudit.policy.evaluation import FINDING_HELP, GateFinding
-from licaudit.reports.gate_json import fingerprint
+from licaudit.reports.gate_json import fingerprint, render_document
 from licaudit.sources.repository import Location
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -19,7 +18,7 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def render_sarif(result: GateResult) -> str:
-    return json.dumps(sarif_document(result), indent=2, ensure_ascii=False) + "\n"
+    return render_document(sarif_document(result), frozenset({"results"}))
 
 
 def rule_id(kind: FindingKind) -> str:

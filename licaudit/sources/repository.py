@@ -92,24 +92,51 @@ def is_hub_id(text: str) -> bool:
     return bool(_HUB_ID.match(text)) and not text.endswith((".json", ".yaml", ".yml", ".bin", ".safetensors"))
 
 
-def scan_repository(root: Path, exclude: frozenset[str] = frozenset()) -> RepositoryScan:
-    """Every reference under `root`, sorted by file and line; unreadable or unparsable files are skipped."""
-    references: list[Reference] = []
-    skipped: list[SkippedFile] = []
-    files_read = 0
-    for path in _walk(root, exclude):
-        relative = path.relative_to(root).as_posix()
-        if path.suffix == ".py":
-            found, problem = scan_python_file(path, relative)
-        elif path.suffix in _CONFIG_SUFFIXES and path.name not in ("licaudit.yaml", "licaudit.yml"):
-            found, problem = scan_config_file(path, relative)
-        else:
-            continue
-        files_read += 1
-        references += found
-        if problem is not None:
-            skipped.append(problem)
-    return RepositoryScan(str(root), tuple(sorted(references)), tuple(sorted(skipped)), files_read)
+PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves
+
+
+def scan_repository(root: Path, exclude: frozenset[str] = frozenset(), workers: int | None = None) -> RepositoryScan:
+    """Every reference under `root`, sorted by file and line; unreadable or unparsable files are skipped.
+
+    Large repositories are parsed by one worker process per CPU (`ast.parse` holds the GIL); the
+    result is sorted, so it never depends on the number of workers.
+    """
+    paths = [p for p in _walk(root, exclude) if p.suffix == ".py" or p.name not in ("licaudit.yaml", "licaudit.yml")]
+    jobs = [(str(p), p.relative_to(root).as_posix()) for p in paths]
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    results: list[tuple[list[Reference], SkippedFile | None]] = []
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
+        results = _scan_in_parallel(jobs, workers)
+    else:
+        results = [_scan_file(job) for job in jobs]
+    references = [r for found, _ in results for r in found]
+    skipped = [problem for _, problem in results if problem is not None]
+    return RepositoryScan(str(root), tuple(sorted(references)), tuple(sorted(skipped)), len(jobs))
+
+
+def _scan_file(job: tuple[str, str]) -> tuple[list[Reference], SkippedFile | None]:
+    path, relative = Path(job[0]), job[1]
+    if path.suffix == ".py":
+        return scan_python_file(path, relative)
+    return scan_config_file(path, relative)
+
+
+def _scan_chunk(jobs: list[tuple[str, str]]) -> list[tuple[list[Reference], SkippedFile | None]]:
+    return [_scan_file(job) for job in jobs]
+
+
+def _scan_in_parallel(jobs: list[tuple[str, str]], workers: int) -> list[tuple[list[Reference], SkippedFile | None]]:
+    import concurrent.futures
+    import multiprocessing
+
+    size = max(50, len(jobs) // (workers * 4))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    try:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return [result for chunk in pool.map(_scan_chunk, chunks) for result in chunk]
+    except (OSError, concurrent.futures.process.BrokenProcessPool):
+        return [_scan_file(job) for job in jobs]  # no worker processes here: scan in this one
 
 
 def _walk(root: Path, exclude: frozenset[str]) -> Iterator[Path]:

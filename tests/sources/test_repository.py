@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from licaudit.sources.repository import ReferenceKind, scan_python_source, scan_repository
 
 
@@ -135,3 +137,13 @@ def test_calls_spanning_lines_are_found_at_the_argument() -> None:
         """
     )
     assert [(line, artifact) for line, artifact, _, _ in found] == [(4, "org/a"), (9, "org/b")]
+
+
+def test_parallel_and_serial_scans_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import licaudit.sources.repository as repository
+
+    for index in range(30):
+        (tmp_path / f"m{index}.py").write_text(f'm = AutoModel.from_pretrained("org/m{index % 7}")\n')
+    (tmp_path / "bad.py").write_text("def (:\n")
+    monkeypatch.setattr(repository, "PARALLEL_MIN_FILES", 2)
+    assert scan_repository(tmp_path, workers=2) == scan_repository(tmp_path, workers=1)
