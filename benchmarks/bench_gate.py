@@ -171,13 +171,18 @@ def main() -> None:
         command += [str(registry), "--today", "2026-11-22", "--format", "sarif", "--output", str(work / "out.sarif")]
         env = {**os.environ, "NO_COLOR": "1"}
 
-        print(f"cores: {os.cpu_count()}   python: {sys.version.split()[0]}   repeat: {args.repeat}")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        python = sys.version.split()[0]
+        print(f"cores: {os.cpu_count()}   load average: {load:.1f}   python: {python}   repeat: {args.repeat}")
         print(f"repository: {args.files} Python files, {references} references to {distinct} distinct artifacts")
         print(f"{'measure (seconds)':<60} {'median':>8} {'min':>8} {'ratio':>7}")
         floor = timed(lambda: baseline_parse(repo), args.repeat)
         base = statistics.median(floor)
         print(row("baseline: read + ast.parse every file", floor))
-        print(row("scan only (ast + reference extraction)", timed(lambda: scan_repository(repo), args.repeat), base))
+        serial = timed(lambda: scan_repository(repo, workers=1), args.repeat)
+        print(row("scan only, one process (ast + reference extraction)", serial, base))
+        parallel = timed(lambda: scan_repository(repo), args.repeat)
+        print(row(f"scan only, {os.cpu_count()} worker processes", parallel, base))
         print(row("gate in-process (knowledge load + scan + 200 traces)", timed(gate_in_process, args.repeat), base))
         cli = timed(lambda: subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False), args.repeat)
         print(row("licaudit gate CLI end to end, SARIF to a file (warm)", cli, base))
