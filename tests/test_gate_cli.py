@@ -396,7 +396,9 @@ def write_model(folder: Path, front_matter: str | None) -> bytes:
 
 def test_check_reports_a_card_that_hides_its_llama_lineage_and_prints_the_correction(tmp_path: Path) -> None:
     original = write_model(tmp_path / "my-model", "license: apache-2.0\n# our comment\ntags: [lora]\n")
-    result = RUNNER.invoke(app, ["check", str(tmp_path / "my-model"), "--format", "json", *TODAY])
+    result = RUNNER.invoke(
+        app, ["check", str(tmp_path / "my-model"), "--policy", "commercial", "--format", "json", *TODAY]
+    )
     assert result.exit_code == 1, result.stdout
     doc = json.loads(result.stdout)
     kinds = {f["kind"] for f in doc["findings"]}
@@ -417,7 +419,7 @@ def test_check_reports_a_card_that_hides_its_llama_lineage_and_prints_the_correc
 def test_check_fix_rewrites_only_the_front_matter_keys_it_must(tmp_path: Path) -> None:
     folder = tmp_path / "my-model"
     original = write_model(folder, "license: apache-2.0\n# our comment\ntags:\n- lora\n- llama\n")
-    result = RUNNER.invoke(app, ["check", str(folder), "--fix", *TODAY])
+    result = RUNNER.invoke(app, ["check", str(folder), "--policy", "commercial", "--fix", *TODAY])
     assert "wrote the corrected front matter" in result.stderr
     fixed = (folder / "README.md").read_bytes()
     body = CARD_BODY.encode("utf-8")
@@ -426,7 +428,7 @@ def test_check_fix_rewrites_only_the_front_matter_keys_it_must(tmp_path: Path) -
     assert front.startswith("---\nlicense: other\n# our comment\ntags:\n- lora\n- llama\n")
     assert "base_model: huggyllama/llama-7b\nbase_model_relation: adapter\nlicense_name: llama-1-research\n" in front
     # After the fix the card tells the truth; the lineage is still research-only, so commercial still fails.
-    again = RUNNER.invoke(app, ["check", str(folder), "--format", "json", *TODAY])
+    again = RUNNER.invoke(app, ["check", str(folder), "--policy", "commercial", "--format", "json", *TODAY])
     kinds = {f["kind"] for f in json.loads(again.stdout)["findings"]}
     assert not kinds & {"card-missing-base-model", "card-license-too-permissive", "card-missing-relation"}
     assert again.exit_code == 1
@@ -435,7 +437,7 @@ def test_check_fix_rewrites_only_the_front_matter_keys_it_must(tmp_path: Path) -
 def test_check_fix_adds_front_matter_to_a_card_without_any(tmp_path: Path) -> None:
     folder = tmp_path / "bare"
     write_model(folder, None)
-    RUNNER.invoke(app, ["check", str(folder), "--fix", *TODAY])
+    RUNNER.invoke(app, ["check", str(folder), "--policy", "commercial", "--fix", *TODAY])
     fixed = (folder / "README.md").read_bytes()
     assert fixed.startswith(b"---\nbase_model: huggyllama/llama-7b\n")
     assert fixed.endswith(b"---\n" + CARD_BODY.encode())
