@@ -45,9 +45,9 @@ class UsageError(LicauditError):
 
 
 class SourceUnreachableError(LicauditError):
-    """A source (the Hub, a mirror) could not be reached after retries: the result is incomplete."""
+    """A source (the Hub) still failed after retries; what was fetched is cached and a re-run resumes."""
 
-    def __init__(self, artifact_id: str, detail: str) -> None:
+    def __init__(self, artifact_id: str, reason: str) -> None:
         self.artifact_id = artifact_id
-        self.detail = detail
-        super().__init__(f"could not reach a source for {artifact_id!r}: {detail}")
+        self.reason = reason
+        super().__init__(f"could not read {artifact_id!r}: {reason}; a re-run resumes from the cache")

@@ -18,6 +18,14 @@ class FindingKind(StrEnum):
     MULTI_LICENSE = "multi-license"
     DECLARED_MORE_PERMISSIVE = "declared-more-permissive"
     CONTESTED_RISK = "contested-risk"
+    # Found while crawling the Hub and local folders (issue 3)
+    REGISTRY_CARD_DISAGREEMENT = "registry-card-disagreement"  # curated and declared facts differ
+    HINT = "hint"  # card text suggests a parent; never a fact
+    GATED = "gated"  # 401/403: gated or private, recorded and skipped
+    NOT_FOUND = "not-found"  # the Hub has no such repo
+    INVALID_ID = "invalid-id"  # a name that cannot be a Hub id (e.g. ../../etc); never fetched
+    CARD_PROBLEM = "card-problem"  # malformed YAML, no front matter, too large, bad UTF-8, ...
+    UNREACHABLE = "unreachable"  # a source still failing after retries: the trace is incomplete
     # The gate (policy, repository references, waivers) and the pre-release card check.
     USE_FORBIDDEN = "use-forbidden"
     TERMS_UNKNOWN = "terms-unknown"
@@ -29,7 +37,6 @@ class FindingKind(StrEnum):
     UNRESOLVED_ARTIFACT = "unresolved-artifact"
     UNRESOLVABLE_REFERENCE = "unresolvable-reference"
     UNPARSABLE_FILE = "unparsable-file"
-    SOURCE_UNREACHABLE = "source-unreachable"
     WAIVER_EXPIRED = "waiver-expired"
     CARD_MISSING_BASE_MODEL = "card-missing-base-model"
     CARD_MISSING_RELATION = "card-missing-relation"

@@ -87,7 +87,7 @@ class GateResult:
     @property
     def status(self) -> GateStatus:
         """A definite violation fails; otherwise an unreachable source makes the result incomplete."""
-        if any(f.kind is not FindingKind.SOURCE_UNREACHABLE for f in self.blocking):
+        if any(f.kind is not FindingKind.UNREACHABLE for f in self.blocking):
             return GateStatus.FAILED
         return GateStatus.INCOMPLETE if self.incomplete else GateStatus.PASSED
 
@@ -238,7 +238,7 @@ def _gate_one(
             except UnknownArtifactError:
                 continue
     except SourceUnreachableError as error:
-        finding = Finding(FindingKind.SOURCE_UNREACHABLE, Severity.ERROR, ArtifactId(requested), str(error))
+        finding = Finding(FindingKind.UNREACHABLE, Severity.ERROR, ArtifactId(requested), str(error))
         return ArtifactOutcome(requested, None, kind, ArtifactStatus.INCOMPLETE, None, (), refs), [finding]
     if result is None:
         hint = knowledge.registry.suggest(requested)
@@ -266,7 +266,7 @@ def _outcome(
         requested,
         result.target,
         kind,
-        ArtifactStatus.PASSED,
+        ArtifactStatus.INCOMPLETE if result.incomplete else ArtifactStatus.PASSED,
         facts.license_expression,
         tuple((use, v.verdict) for use, v in verdicts.items()),
         refs,
@@ -298,7 +298,7 @@ def check_model_folder(
     try:
         result = trace(target, settings, knowledge, local_resolver)
     except SourceUnreachableError as error:
-        finding = Finding(FindingKind.SOURCE_UNREACHABLE, Severity.ERROR, target, str(error))
+        finding = Finding(FindingKind.UNREACHABLE, Severity.ERROR, target, str(error))
         judged = judge([(finding, (card_location,))], policy, today)
         outcome = ArtifactOutcome(target, None, "model", ArtifactStatus.INCOMPLETE, None, (), (reference,))
         return GateResult("check", folder.as_posix(), policy, today, (reference,), (), (outcome,), tuple(judged))

@@ -53,7 +53,7 @@ def test_an_unreachable_source_makes_the_result_incomplete() -> None:
         resolve=unreachable_for(knowledge, "org/on-the-hub"),
     )
     assert result.status is GateStatus.INCOMPLETE
-    assert [f.kind.value for f in result.findings] == ["source-unreachable"]
+    assert [f.kind.value for f in result.findings] == ["unreachable"]
 
 
 def test_the_cli_exits_3_when_a_source_is_unreachable(tmp_path: Path, monkeypatch: object) -> None:
