@@ -181,7 +181,7 @@ def main() -> None:
         print(row("baseline: read + ast.parse every file", floor))
         serial = timed(lambda: scan_repository(repo, workers=1), args.repeat)
         print(row("scan only, one process (ast + reference extraction)", serial, base))
-        parallel = timed(lambda: scan_repository(repo), args.repeat)
+        parallel = timed(lambda: scan_repository(repo, workers=os.cpu_count()), args.repeat)
         print(row(f"scan only, {os.cpu_count()} worker processes", parallel, base))
         print(row("gate in-process (knowledge load + scan + 200 traces)", timed(gate_in_process, args.repeat), base))
         cli = timed(lambda: subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False), args.repeat)

@@ -98,12 +98,13 @@ PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more tha
 def scan_repository(root: Path, exclude: frozenset[str] = frozenset(), workers: int | None = None) -> RepositoryScan:
     """Every reference under `root`, sorted by file and line; unreadable or unparsable files are skipped.
 
-    Large repositories are parsed by one worker process per CPU (`ast.parse` holds the GIL); the
-    result is sorted, so it never depends on the number of workers.
+    `workers > 1` parses large repositories in that many processes (`ast.parse` holds the GIL). It
+    is off by default: on a loaded 2-core machine it measured no faster (benchmarks/bench_gate.py
+    times both). The result is sorted, so it never depends on the number of workers.
     """
     paths = [p for p in _walk(root, exclude) if p.suffix == ".py" or p.name not in ("licaudit.yaml", "licaudit.yml")]
     jobs = [(str(p), p.relative_to(root).as_posix()) for p in paths]
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = workers or 1
     results: list[tuple[list[Reference], SkippedFile | None]] = []
     if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
         results = _scan_in_parallel(jobs, workers)
