@@ -12,10 +12,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from rich.console import Console
 
+    from licaudit.gate import GateResult
     from licaudit.knowledge import Knowledge
     from licaudit.lineage.crawl import CrawlProgress
+    from licaudit.policy.policy_file import Policy
 
 
 class ExitCode(IntEnum):
@@ -424,6 +428,148 @@ def registry_show(
         sys.stdout.write(json.dumps(record_document(record, knowledge), indent=2, ensure_ascii=False) + "\n")
     else:
         render_record(record, knowledge, _stdout_console())
+
+
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
+
+
+class FailOn(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+PolicyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--policy", "-p", help="Policy file, or a preset (commercial, research, internal).", show_default=False
+    ),
+]
+FailOnOption = Annotated[
+    FailOn | None, typer.Option("--fail-on", help="Lowest unwaived severity that fails.", show_default=False)
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", help="Date for waiver expiry, YYYY-MM-DD (default: today, UTC).", show_default=False),
+]
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")]
+
+
+def _gate_run(
+    root: Path,
+    policy_spec: str | None,
+    fail_on: FailOn | None,
+    today: str | None,
+    rules: Path | None,
+    registry: Path | None,
+) -> tuple[Knowledge, Policy, dt.date]:
+    import datetime as dt
+
+    from licaudit.errors import LicauditError
+    from licaudit.findings import Severity
+    from licaudit.gate import default_today, resolve_policy
+
+    knowledge = _knowledge(rules, registry)
+    try:
+        day = dt.date.fromisoformat(today) if today else default_today()
+    except ValueError:
+        _fail(f"--today must be a date written YYYY-MM-DD, got {today!r}")
+    try:
+        policy, note = resolve_policy(policy_spec, root, knowledge, day, rules)
+    except LicauditError as error:
+        _fail(str(error))
+    if note:
+        _stderr_console().print(f"note: {note}", markup=False)
+    return knowledge, policy.with_fail_on(Severity(fail_on.value) if fail_on else None), day
+
+
+def _gate_report(result: GateResult, output_format: ReportFormat, output: Path | None) -> None:
+    from licaudit.gate import GateStatus
+
+    if output_format is ReportFormat.TEXT:
+        from licaudit.reports.gate_text import render_gate_text
+
+        if output is None:
+            render_gate_text(result, _stdout_console())
+        else:
+            from rich.console import Console
+
+            temporary = output.with_name(output.name + ".partial")
+            with temporary.open("w", encoding="utf-8") as handle:
+                render_gate_text(result, Console(file=handle, width=120, no_color=True))
+            temporary.replace(output)
+    elif output_format is ReportFormat.JSON:
+        from licaudit.reports.gate_json import render_gate_json
+
+        _emit(render_gate_json(result), output)
+    elif output_format is ReportFormat.SARIF:
+        from licaudit.reports.sarif import render_sarif
+
+        _emit(render_sarif(result), output)
+    else:
+        from licaudit.reports.markdown import render_markdown
+
+        _emit(render_markdown(result), output)
+    codes = {GateStatus.PASSED: ExitCode.OK, GateStatus.FAILED: ExitCode.POLICY_FAILED}
+    raise typer.Exit(codes.get(result.status, ExitCode.INCOMPLETE))
+
+
+@app.command()
+def gate(
+    path: Annotated[Path, typer.Argument(help="Repository to scan.")] = Path(),
+    policy: PolicyOption = None,
+    fail_on: FailOnOption = None,
+    output_format: ReportFormatOption = ReportFormat.TEXT,
+    output: OutputOption = None,
+    today: TodayOption = None,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Find the models and datasets a repository uses and check them against the policy."""
+    from licaudit.errors import LicauditError
+    from licaudit.gate import gate_repository
+
+    if not path.is_dir():
+        _fail(f"{path} is not a directory")
+    knowledge, run_policy, day = _gate_run(path, policy, fail_on, today, rules, registry)
+    try:
+        result = gate_repository(path, run_policy, knowledge, day)
+    except LicauditError as error:
+        _fail(str(error))
+    _gate_report(result, output_format, output)
+
+
+@app.command()
+def check(
+    folder: Annotated[Path, typer.Argument(help="Model folder about to be published (README.md, config.json).")],
+    fix: Annotated[bool, typer.Option("--fix", help="Write the corrected front matter into README.md.")] = False,
+    policy: PolicyOption = None,
+    fail_on: FailOnOption = None,
+    output_format: ReportFormatOption = ReportFormat.TEXT,
+    output: OutputOption = None,
+    today: TodayOption = None,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Pre-release check: resolve a model folder's lineage and check what its card declares."""
+    from licaudit.errors import LicauditError
+    from licaudit.gate import check_model_folder, write_card_fix
+
+    if not folder.is_dir():
+        _fail(f"{folder} is not a directory")
+    knowledge, run_policy, day = _gate_run(Path.cwd(), policy, fail_on, today, rules, registry)
+    try:
+        result = check_model_folder(folder, run_policy, knowledge, day)
+        if fix and result.card is not None and write_card_fix(folder, result.card):
+            _stderr_console().print(f"wrote the corrected front matter to {folder / 'README.md'}", markup=False)
+            result = check_model_folder(folder, run_policy, knowledge, day)
+    except (LicauditError, OSError) as error:
+        _fail(str(error))
+    _gate_report(result, output_format, output)
 
 
 @app.command()
