@@ -76,10 +76,80 @@ def parse_card(card: str | bytes) -> CardMetadata:
     if match is None:
         return CardMetadata(errors=tuple(errors), body=text)
     front, body = match.group(1), text[match.end() :]
-    data = _load_front_matter(front, errors)
+    data = _flat_front_matter(front) if len(front) <= MAX_FRONT_MATTER_BYTES else None
+    if data is None:
+        data = _load_front_matter(front, errors)
     if data is None:
         return CardMetadata(has_front_matter=True, errors=tuple(errors), body=body)
     return metadata_from_mapping(data, errors, body)
+
+
+# The flat subset most cards use: `key: plain scalar`, `key: [a, b]`, `key:` then `- item` lines.
+# For it the result equals libyaml's (tests compare both); anything else goes to libyaml whole.
+_KEY = r"([A-Za-z_][A-Za-z0-9_.\-]*)"
+_PLAIN = r"[A-Za-z0-9_(/][^\s#:,\[\]{}'\"]*(?::[^\s#:,\[\]{}'\"]+)*(?: [^\s#:,\[\]{}'\"]+(?::[^\s#:,\[\]{}'\"]+)*)*"
+_FLAT_LINE = re.compile(
+    rf"^(?:{_KEY}:[ ]*|{_KEY}:[ ]+({_PLAIN})[ ]*|{_KEY}:[ ]+\[[ ]*((?:{_PLAIN})(?:[ ]*,[ ]*{_PLAIN})*)?[ ]*\][ ]*"
+    rf"|( *)-[ ]+({_PLAIN})[ ]*|[ ]*(?:#.*)?)$"
+)
+_FLOW_SPLIT = re.compile(r"[ ]*,[ ]*")
+
+
+def _implicit_resolvers() -> dict[str, list[re.Pattern[str]]]:
+    # The YAML 1.1 patterns that turn a plain scalar into a bool, number, null or date.
+    found: dict[str, list[re.Pattern[str]]] = {}
+    for first, pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
+        for tag, pattern in pairs:
+            if tag != "tag:yaml.org,2002:str" and first is not None:
+                found.setdefault(first, []).append(pattern)
+    return found
+
+
+_NOT_TEXT = _implicit_resolvers()
+
+
+def _is_text(value: str) -> bool:
+    return not any(pattern.match(value) for pattern in _NOT_TEXT.get(value[:1], ()))
+
+
+def _flat_front_matter(front: str) -> dict[str, object] | None:
+    """Front matter in the flat subset, read without a YAML parser; None means "ask libyaml"."""
+    data: dict[str, object] = {}
+    open_key: str | None = None
+    item_indent: str | None = None
+    for line in front.split("\n"):
+        found = _FLAT_LINE.match(line.rstrip("\r"))
+        if found is None:
+            return None
+        bare, key, scalar, flow_key, flow, indent, item = found.groups()
+        if item is not None:
+            if open_key is None or (item_indent is not None and indent != item_indent) or not _is_text(item):
+                return None
+            item_indent = indent
+            items = data[open_key]
+            if items is None:
+                items = data[open_key] = []
+            assert isinstance(items, list)
+            items.append(item)
+            continue
+        name = bare or key or flow_key
+        if name is None:
+            continue  # blank or comment
+        if name in data:
+            return None  # a repeated key: leave the rule to libyaml
+        open_key, item_indent = (name, None) if bare else (None, None)
+        if bare:
+            data[name] = None
+        elif key:
+            if not _is_text(scalar):
+                return None
+            data[name] = scalar
+        else:
+            values = _FLOW_SPLIT.split(flow) if flow else []
+            if not all(_is_text(v) for v in values):
+                return None
+            data[name] = values
+    return data
 
 
 def _load_front_matter(front: str, errors: list[str]) -> dict[str, object] | None:
