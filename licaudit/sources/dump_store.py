@@ -1,0 +1,385 @@
+"""The imported Hub dumps: card metadata and lineage edges in the shared SQLite cache (`dump_` tables).
+
+One row per artifact, keyed by id, so importing twice changes nothing and a newer dump updates only
+what changed (a card's checksum decides whether it is parsed again). Progress is committed with
+each batch of rows: an interrupted import resumes after the last committed row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
+from licaudit.data_cache import default_cache_dir
+from licaudit.sources.cards import CardMetadata, parse_card
+from licaudit.sources.dump_rows import DumpRow, RowProblem, artifact_id, read_dump
+from licaudit.sources.facts import ArtifactFacts, ParentLink
+
+DATABASE_NAME = "licaudit.sqlite3"
+SCHEMA_VERSION = 1
+BATCH_ROWS = 5000
+HUB_RELATIONS = {
+    "finetune": Relation.FINETUNE,
+    "adapter": Relation.ADAPTER,
+    "merge": Relation.MERGE,
+    "quantized": Relation.QUANTIZED,
+}
+_URL_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "hf.co/", "hf://")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS dump_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dump_imports (
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, fingerprint TEXT NOT NULL UNIQUE,
+    started REAL NOT NULL, finished REAL, rows_done INTEGER NOT NULL DEFAULT 0,
+    added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS dump_artifacts (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, author TEXT, last_modified TEXT, created_at TEXT,
+    downloads INTEGER NOT NULL DEFAULT 0, likes INTEGER NOT NULL DEFAULT 0,
+    library_name TEXT, pipeline_tag TEXT,
+    license TEXT, license_origin TEXT, license_quote TEXT,
+    card_checksum INTEGER NOT NULL, card_errors TEXT,
+    import_id INTEGER NOT NULL, row_number INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dump_edges (
+    child TEXT NOT NULL, parent TEXT NOT NULL, relation TEXT NOT NULL,
+    origin TEXT NOT NULL, quote TEXT,
+    PRIMARY KEY (child, parent, relation)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dump_problems (
+    import_id INTEGER NOT NULL, row_number INTEGER NOT NULL, artifact TEXT, reason TEXT NOT NULL,
+    skipped INTEGER NOT NULL
+);
+"""
+
+
+def default_database() -> Path:
+    return default_cache_dir() / DATABASE_NAME
+
+
+@dataclass(frozen=True)
+class Link:
+    parent: str
+    relation: Relation
+    origin: Origin
+    quote: str
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """What licaudit keeps of one card: the license it declares and the parents it names."""
+
+    license: str | None
+    license_origin: Origin | None
+    license_quote: str | None
+    links: tuple[Link, ...]
+    errors: tuple[str, ...]
+
+
+@dataclass
+class ImportSummary:
+    source: str
+    import_id: int
+    resumed_from: int = 0
+    already_imported: bool = False
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    card_errors: int = 0
+    seconds: float = 0.0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) -> CardFacts:
+    """Declared license and lineage links of one artifact, from its card and then its Hub tags."""
+    license_, origin, quote = _declared_license(card, tags)
+    links: dict[tuple[str, Relation], Link] = {}
+
+    def add(parent: str, relation: Relation, link_origin: Origin, link_quote: str) -> None:
+        parent = _clean_id(parent)
+        if parent and (parent, relation) not in links:
+            links[(parent, relation)] = Link(parent, relation, link_origin, link_quote[:300])
+
+    if kind is ArtifactKind.MODEL:
+        tag_relations: dict[str, Relation] = {}
+        for tag in tags:
+            if tag.startswith("base_model:"):
+                parts = tag.split(":", 2)
+                if len(parts) == 3 and parts[1] in HUB_RELATIONS:
+                    tag_relations[_clean_id(parts[2])] = HUB_RELATIONS[parts[1]]
+        declared_relation = HUB_RELATIONS.get((card.base_model_relation or "").strip().lower())
+        for base in card.base_model:
+            relation = declared_relation or tag_relations.get(_clean_id(base))
+            if relation is None:  # as the Hub infers it: several bases are a merge
+                relation = Relation.MERGE if len(card.base_model) > 1 else Relation.FINETUNE
+                add(base, relation, Origin.INFERRED, f"base_model: {base} (relation inferred)")
+            else:
+                add(base, relation, Origin.DECLARED, f"base_model: {base}")
+        if not card.base_model:
+            for parent, relation in tag_relations.items():
+                add(parent, relation, Origin.TAG, f"base_model:{relation.value}:{parent}")
+        for dataset in card.datasets:
+            add(artifact_id(ArtifactKind.DATASET, _clean_id(dataset)), Relation.TRAINED_ON, Origin.DECLARED,
+                f"datasets: {dataset}")  # fmt: skip
+        for tag in tags:
+            if tag.startswith("dataset:"):
+                add(artifact_id(ArtifactKind.DATASET, _clean_id(tag[8:])), Relation.TRAINED_ON, Origin.TAG, tag)
+    else:
+        for source in card.source_datasets:
+            name = source.split("|", 1)[1] if source.startswith("extended|") else source
+            if name.strip().lower() in {"original", "extended", "other"}:
+                continue
+            add(artifact_id(ArtifactKind.DATASET, _clean_id(name)), Relation.DERIVED_FROM, Origin.DECLARED,
+                f"source_datasets: {source}")  # fmt: skip
+    # A card naming itself is kept: the lineage reports it as a self-loop.
+    ordered = tuple(sorted(links.values(), key=lambda link: (link.parent, link.relation.value)))
+    return CardFacts(license_, origin, quote, ordered, card.errors)
+
+
+def _declared_license(card: CardMetadata, tags: tuple[str, ...]) -> tuple[str | None, Origin | None, str | None]:
+    if card.license:
+        values = list(card.license)
+        quote = f"license: {', '.join(values)}"
+        # `license: other` with a `license_name` (the Hub's way to name e.g. llama3) means that name.
+        if [v.lower() for v in values] == ["other"] and card.license_name:
+            values = [card.license_name]
+            quote += f"; license_name: {card.license_name}"
+        return ", ".join(values), Origin.DECLARED, quote
+    from_tags = [t[8:] for t in tags if t.startswith("license:") and t[8:]]
+    if from_tags:
+        return ", ".join(from_tags), Origin.TAG, ", ".join(f"license:{t}" for t in from_tags)
+    return None, None, None
+
+
+def _clean_id(text: str) -> str:
+    value = text.strip().rstrip("/")
+    lowered = value.lower()
+    for prefix in _URL_PREFIXES:
+        if lowered.startswith(prefix):
+            value = value[len(prefix) :]
+            break
+    return value
+
+
+def _checksum(row: DumpRow) -> int:
+    card = row.card if isinstance(row.card, bytes) else (row.card or "").encode("utf-8", "surrogatepass")
+    return zlib.crc32("\x1f".join(row.tags).encode("utf-8", "surrogatepass"), zlib.crc32(card))
+
+
+class DumpStore:
+    """The `dump_` tables of the shared SQLite cache (WAL, so readers never block the import)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_database()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.db.execute(
+            "INSERT OR IGNORE INTO dump_meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> DumpStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading -------------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM dump_artifacts").fetchone()[0])
+
+    def nodes(self) -> Iterator[tuple[str, str, int, str | None]]:
+        """(id, kind, downloads, declared license) of every imported artifact, in id order."""
+        yield from self.db.execute("SELECT id, kind, downloads, license FROM dump_artifacts ORDER BY id")
+
+    def edges(self) -> Iterator[tuple[str, str, str]]:
+        """(child, parent, relation) of every imported lineage link."""
+        yield from self.db.execute("SELECT child, parent, relation FROM dump_edges")
+
+    def card_error_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM dump_artifacts WHERE card_errors IS NOT NULL").fetchone()[0])
+
+    def facts(self, artifact: str) -> ArtifactFacts | None:
+        """One imported artifact as a source fact, for `trace` (same columns the audit reads)."""
+        query = "SELECT id, kind, license, license_origin, license_quote FROM dump_artifacts WHERE id = ?"
+        row = self.db.execute(query, (artifact,)).fetchone()
+        if row is None and not artifact.startswith("datasets/"):
+            row = self.db.execute(query, (f"datasets/{artifact}",)).fetchone()
+        if row is None:
+            return None
+        found_id, kind, license_, origin, quote = row
+        url = f"https://huggingface.co/{found_id}"
+        parents = tuple(
+            ParentLink(ArtifactId(parent), Relation(relation), (Evidence(Origin(link_origin), url, link_quote),))
+            for parent, relation, link_origin, link_quote in self.db.execute(
+                "SELECT parent, relation, origin, quote FROM dump_edges WHERE child = ? ORDER BY parent, relation",
+                (found_id,),
+            )
+        )
+        evidence = (Evidence(Origin(origin), url, quote, field="license"),) if origin else ()
+        return ArtifactFacts(
+            id=ArtifactId(found_id),
+            kind=ArtifactKind(kind),
+            name=found_id,
+            license_expression=license_,
+            declared_license=license_,
+            license_evidence=evidence,
+            parents=parents,
+        )
+
+    def problems(self, import_id: int) -> list[RowProblem]:
+        return [
+            RowProblem(number, artifact, reason, bool(skipped))
+            for number, artifact, reason, skipped in self.db.execute(
+                "SELECT row_number, artifact, reason, skipped FROM dump_problems WHERE import_id = ?"
+                " ORDER BY row_number, rowid",
+                (import_id,),
+            )
+        ]
+
+    # --- importing -----------------------------------------------------------------------------
+    def import_dump(
+        self, path: Path, batch_rows: int = BATCH_ROWS, progress: Callable[[int], None] | None = None
+    ) -> ImportSummary:
+        started = time.perf_counter()
+        stat = path.stat()
+        fingerprint = hashlib.sha256(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
+        found = self.db.execute(
+            "SELECT id, finished, rows_done, added, updated, unchanged, skipped FROM dump_imports"
+            " WHERE fingerprint = ?",
+            (fingerprint,),
+        ).fetchone()
+        if found is not None and found[1] is not None:
+            import_id = int(found[0])
+            summary = ImportSummary(str(path), import_id, already_imported=True, rows=found[2])
+            summary.added, summary.updated, summary.unchanged, summary.skipped = found[3:]
+            summary.problems = self.problems(import_id)
+            return summary
+        if found is None:
+            cursor = self.db.execute(
+                "INSERT INTO dump_imports (source, fingerprint, started) VALUES (?, ?, ?)",
+                (str(path), fingerprint, time.time()),
+            )
+            import_id = int(cursor.lastrowid or 0)
+            summary = ImportSummary(str(path), import_id)
+        else:
+            import_id = int(found[0])
+            summary = ImportSummary(str(path), import_id, resumed_from=int(found[2]), rows=int(found[2]))
+            summary.added, summary.updated, summary.unchanged, summary.skipped = found[3:]
+        batch: list[DumpRow] = []
+        problems: list[RowProblem] = []
+        last_row = summary.resumed_from
+        for item in read_dump(path, summary.resumed_from):
+            if isinstance(item, RowProblem):
+                problems.append(item)
+                if item.number:
+                    last_row = max(last_row, item.number)
+                    summary.skipped += 1
+                continue
+            batch.append(item)
+            last_row = item.number
+            if len(batch) >= batch_rows:
+                self._write_batch(import_id, batch, problems, last_row, summary)
+                batch, problems = [], []
+                if progress is not None:
+                    progress(summary.rows)
+        self._write_batch(import_id, batch, problems, last_row, summary)
+        self.db.execute("UPDATE dump_imports SET finished = ? WHERE id = ?", (time.time(), import_id))
+        summary.problems = self.problems(import_id)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _write_batch(
+        self, import_id: int, batch: list[DumpRow], problems: list[RowProblem], last_row: int, summary: ImportSummary
+    ) -> None:
+        existing: dict[str, tuple[int, int, int, str | None]] = {}
+        ids = list({row.id for row in batch})
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for found_id, checksum, seen_in, row_number, modified in self.db.execute(
+                "SELECT id, card_checksum, import_id, row_number, last_modified FROM dump_artifacts"
+                f" WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                chunk,
+            ):
+                existing[found_id] = (checksum, seen_in, row_number, modified)
+        upserts: list[tuple[object, ...]] = []
+        touches: list[tuple[object, ...]] = []
+        edge_rows: list[tuple[str, str, str, str, str]] = []
+        replaced_edges: list[tuple[str]] = []
+        stored_problems = [(import_id, p.number, p.artifact, p.reason, int(p.skipped)) for p in problems]
+        for row in batch:
+            for reason in row.problems:
+                stored_problems.append((import_id, row.number, row.id, reason, 0))
+            checksum = _checksum(row)
+            before = existing.get(row.id)
+            if before is not None and before[1] == import_id and before[2] != row.number:
+                older = (row.last_modified or "") < (before[3] or "")
+                stored_problems.append(
+                    (import_id, row.number, row.id,
+                     f"duplicate id (also row {before[2]}); kept the revision last modified "
+                     f"{before[3] if older else row.last_modified}", int(older))
+                )  # fmt: skip
+                if older:
+                    summary.skipped += 1
+                    continue
+            if before is not None and before[0] == checksum:
+                touches.append(
+                    (row.author, row.last_modified, row.created_at, row.downloads, row.likes, row.library_name,
+                     row.pipeline_tag, import_id, row.number, row.id)
+                )  # fmt: skip
+                summary.unchanged += 1
+                existing[row.id] = (checksum, import_id, row.number, row.last_modified)
+                continue
+            card = parse_card(row.card) if row.card is not None else CardMetadata()
+            facts = card_facts(row.kind, card, row.tags)
+            if facts.errors:
+                summary.card_errors += 1
+            upserts.append(
+                (row.id, row.kind.value, row.author, row.last_modified, row.created_at, row.downloads, row.likes,
+                 row.library_name, row.pipeline_tag, facts.license,
+                 facts.license_origin.value if facts.license_origin else None, facts.license_quote, checksum,
+                 json.dumps(list(facts.errors)) if facts.errors else None, import_id, row.number)
+            )  # fmt: skip
+            if before is not None:
+                replaced_edges.append((row.id,))
+                summary.updated += 1
+            else:
+                summary.added += 1
+            edge_rows.extend((row.id, l.parent, l.relation.value, l.origin.value, l.quote) for l in facts.links)
+            existing[row.id] = (checksum, import_id, row.number, row.last_modified)
+        summary.rows = last_row
+        with self.db:  # one transaction: rows, edges, problems and the resume point together
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("DELETE FROM dump_edges WHERE child = ?", replaced_edges)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO dump_artifacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", upserts
+            )
+            self.db.executemany(
+                "UPDATE dump_artifacts SET author = ?, last_modified = ?, created_at = ?, downloads = ?, likes = ?,"
+                " library_name = ?, pipeline_tag = ?, import_id = ?, row_number = ? WHERE id = ?",
+                touches,
+            )
+            self.db.executemany("INSERT OR REPLACE INTO dump_edges VALUES (?, ?, ?, ?, ?)", edge_rows)
+            self.db.executemany("INSERT INTO dump_problems VALUES (?, ?, ?, ?, ?)", stored_problems)
+            self.db.execute(
+                "UPDATE dump_imports SET rows_done = ?, added = ?, updated = ?, unchanged = ?, skipped = ?"
+                " WHERE id = ?",
+                (last_row, summary.added, summary.updated, summary.unchanged, summary.skipped, import_id),
+            )
