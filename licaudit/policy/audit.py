@@ -1,7 +1,8 @@
 """The whole-Hub audit: license laundering ranked by downloads, counts by family and verdict, unknowns.
 
-Laundering is `declared_vs_effective` at scale: an artifact whose own card license, judged alone,
-is better for the use than what its lineage makes it. The graph is every imported artifact plus
+Laundering is `declared_vs_effective` at scale for one use: an artifact whose own card license,
+judged alone, is better for the use than what its lineage makes it (an effective `unknown` is
+counted among the unknowns instead). The graph is every imported artifact plus
 the curated registry; a registry record replaces the card facts of the same artifact, as in `trace`.
 """
 
@@ -157,7 +158,8 @@ def run_audit(
         family = families.setdefault(families_of[licenses[node]], dict.fromkeys(EFFECTS, 0))
         family[verdict] += 1
         claimed = own_effect[declared[node]]
-        if claimed is not Effect.UNKNOWN and claimed.rank < code:
+        # As declared_vs_effective: an effective `unknown` is unprovable, not shown wrong (see unknowns).
+        if claimed is not Effect.UNKNOWN and code != 2 and claimed.rank < code:
             candidates.append(node)
             errors += code == 3
     downloads = graph.downloads

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 import zlib
+from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,8 +257,13 @@ class DumpStore:
 
     # --- importing -----------------------------------------------------------------------------
     def import_dump(
-        self, path: Path, batch_rows: int = BATCH_ROWS, progress: Callable[[int], None] | None = None
+        self,
+        path: Path,
+        batch_rows: int = BATCH_ROWS,
+        workers: int | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> ImportSummary:
+        """Import one dump; `workers` processes parse cards while this one reads and writes."""
         started = time.perf_counter()
         stat = path.stat()
         fingerprint = hashlib.sha256(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
@@ -282,33 +289,78 @@ class DumpStore:
             import_id = int(found[0])
             summary = ImportSummary(str(path), import_id, resumed_from=int(found[2]), rows=int(found[2]))
             summary.added, summary.updated, summary.unchanged, summary.skipped = found[3:]
+        workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+        executor = ProcessPoolExecutor(workers) if workers > 1 and stat.st_size > 4_000_000 else None
+        try:
+            self._import_rows(path, import_id, summary, batch_rows, executor, progress)
+        finally:
+            if executor is not None:
+                executor.shutdown(cancel_futures=True)
+        self.db.execute("UPDATE dump_imports SET finished = ? WHERE id = ?", (time.time(), import_id))
+        summary.problems = self.problems(import_id)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _import_rows(
+        self,
+        path: Path,
+        import_id: int,
+        summary: ImportSummary,
+        batch_rows: int,
+        executor: ProcessPoolExecutor | None,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        # Batch k is parsed (in workers) while batch k - 1 is written: `inflight` lets the plan of
+        # batch k see what batch k - 1 will write, so duplicates across them are still caught.
+        pending: tuple[_Plan, list[Future[list[CardFacts]]] | list[CardFacts]] | None = None
+        inflight: dict[str, _Seen] = {}
         batch: list[DumpRow] = []
         problems: list[RowProblem] = []
         last_row = summary.resumed_from
-        for item in read_dump(path, summary.resumed_from):
+        rows = read_dump(path, summary.resumed_from)
+        while True:
+            item = next(rows, None)
             if isinstance(item, RowProblem):
                 problems.append(item)
                 if item.number:
                     last_row = max(last_row, item.number)
                     summary.skipped += 1
                 continue
-            batch.append(item)
-            last_row = item.number
-            if len(batch) >= batch_rows:
-                self._write_batch(import_id, batch, problems, last_row, summary)
-                batch, problems = [], []
+            if item is not None:
+                batch.append(item)
+                last_row = item.number
+                if len(batch) < batch_rows:
+                    continue
+            plan = self._plan(import_id, batch, problems, last_row, summary, inflight)
+            work = [(row.kind, row.card, row.tags) for row in plan.parse]
+            job: list[Future[list[CardFacts]]] | list[CardFacts]
+            if executor is None:
+                job = parse_cards(work)
+            else:
+                size = max(1, -(-len(work) // 2))
+                job = [executor.submit(parse_cards, work[i : i + size]) for i in range(0, len(work), size)]
+            if pending is not None:
+                self._commit(import_id, *pending, summary)
                 if progress is not None:
                     progress(summary.rows)
-        self._write_batch(import_id, batch, problems, last_row, summary)
-        self.db.execute("UPDATE dump_imports SET finished = ? WHERE id = ?", (time.time(), import_id))
-        summary.problems = self.problems(import_id)
-        summary.seconds = time.perf_counter() - started
-        return summary
+            pending, inflight = (plan, job), plan.seen
+            batch, problems = [], []
+            if item is None:
+                break
+        if pending is not None:
+            self._commit(import_id, *pending, summary)
 
-    def _write_batch(
-        self, import_id: int, batch: list[DumpRow], problems: list[RowProblem], last_row: int, summary: ImportSummary
-    ) -> None:
-        existing: dict[str, tuple[int, int, int, str | None]] = {}
+    def _plan(
+        self,
+        import_id: int,
+        batch: list[DumpRow],
+        problems: list[RowProblem],
+        last_row: int,
+        summary: ImportSummary,
+        inflight: dict[str, _Seen],
+    ) -> _Plan:
+        """Which rows are new, changed (to parse), unchanged (to touch), or older duplicates (to skip)."""
+        existing: dict[str, _Seen] = {}
         ids = list({row.id for row in batch})
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
@@ -318,68 +370,106 @@ class DumpStore:
                 f" WHERE id IN ({marks})",  # noqa: S608 - placeholders only
                 chunk,
             ):
-                existing[found_id] = (checksum, seen_in, row_number, modified)
-        upserts: list[tuple[object, ...]] = []
-        touches: list[tuple[object, ...]] = []
-        edge_rows: list[tuple[str, str, str, str, str]] = []
-        replaced_edges: list[tuple[str]] = []
-        stored_problems = [(import_id, p.number, p.artifact, p.reason, int(p.skipped)) for p in problems]
+                existing[found_id] = _Seen(checksum, seen_in, row_number, modified)
+        wanted = set(ids)
+        existing.update((k, v) for k, v in inflight.items() if k in wanted)
+        plan = _Plan(last_row=last_row)
+        plan.problems = [(import_id, p.number, p.artifact, p.reason, int(p.skipped)) for p in problems]
         for row in batch:
             for reason in row.problems:
-                stored_problems.append((import_id, row.number, row.id, reason, 0))
+                plan.problems.append((import_id, row.number, row.id, reason, 0))
             checksum = _checksum(row)
             before = existing.get(row.id)
-            if before is not None and before[1] == import_id and before[2] != row.number:
-                older = (row.last_modified or "") < (before[3] or "")
-                stored_problems.append(
+            if before is not None and before.import_id == import_id and before.row_number != row.number:
+                older = (row.last_modified or "") < (before.last_modified or "")
+                kept = before.last_modified if older else row.last_modified
+                plan.problems.append(
                     (import_id, row.number, row.id,
-                     f"duplicate id (also row {before[2]}); kept the revision last modified "
-                     f"{before[3] if older else row.last_modified}", int(older))
+                     f"duplicate id (also row {before.row_number}); kept the revision last modified {kept}",
+                     int(older))
                 )  # fmt: skip
                 if older:
                     summary.skipped += 1
                     continue
-            if before is not None and before[0] == checksum:
-                touches.append(
+            seen = _Seen(checksum, import_id, row.number, row.last_modified)
+            existing[row.id] = plan.seen[row.id] = seen
+            if before is not None and before.checksum == checksum:
+                plan.touches.append(
                     (row.author, row.last_modified, row.created_at, row.downloads, row.likes, row.library_name,
                      row.pipeline_tag, import_id, row.number, row.id)
                 )  # fmt: skip
                 summary.unchanged += 1
-                existing[row.id] = (checksum, import_id, row.number, row.last_modified)
                 continue
-            card = parse_card(row.card) if row.card is not None else CardMetadata()
-            facts = card_facts(row.kind, card, row.tags)
-            if facts.errors:
-                summary.card_errors += 1
+            plan.parse.append(row)
+            plan.checksums.append(checksum)
+            if before is not None:
+                plan.replaced_edges.append((row.id,))
+                summary.updated += 1
+            else:
+                summary.added += 1
+        return plan
+
+    def _commit(
+        self,
+        import_id: int,
+        plan: _Plan,
+        job: list[Future[list[CardFacts]]] | list[CardFacts],
+        summary: ImportSummary,
+    ) -> None:
+        parsed = [facts for part in job for facts in part.result()] if job and isinstance(job[0], Future) else job
+        assert len(parsed) == len(plan.parse)
+        upserts: list[tuple[object, ...]] = []
+        edge_rows: list[tuple[str, str, str, str, str]] = []
+        for row, checksum, facts in zip(plan.parse, plan.checksums, parsed, strict=True):
+            assert isinstance(facts, CardFacts)
+            summary.card_errors += bool(facts.errors)
             upserts.append(
                 (row.id, row.kind.value, row.author, row.last_modified, row.created_at, row.downloads, row.likes,
                  row.library_name, row.pipeline_tag, facts.license,
                  facts.license_origin.value if facts.license_origin else None, facts.license_quote, checksum,
                  json.dumps(list(facts.errors)) if facts.errors else None, import_id, row.number)
             )  # fmt: skip
-            if before is not None:
-                replaced_edges.append((row.id,))
-                summary.updated += 1
-            else:
-                summary.added += 1
-            edge_rows.extend((row.id, l.parent, l.relation.value, l.origin.value, l.quote) for l in facts.links)
-            existing[row.id] = (checksum, import_id, row.number, row.last_modified)
-        summary.rows = last_row
+            edge_rows.extend((row.id, k.parent, k.relation.value, k.origin.value, k.quote) for k in facts.links)
+        summary.rows = plan.last_row
         with self.db:  # one transaction: rows, edges, problems and the resume point together
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("DELETE FROM dump_edges WHERE child = ?", replaced_edges)
+            self.db.executemany("DELETE FROM dump_edges WHERE child = ?", plan.replaced_edges)
             self.db.executemany(
                 "INSERT OR REPLACE INTO dump_artifacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", upserts
             )
             self.db.executemany(
                 "UPDATE dump_artifacts SET author = ?, last_modified = ?, created_at = ?, downloads = ?, likes = ?,"
                 " library_name = ?, pipeline_tag = ?, import_id = ?, row_number = ? WHERE id = ?",
-                touches,
+                plan.touches,
             )
             self.db.executemany("INSERT OR REPLACE INTO dump_edges VALUES (?, ?, ?, ?, ?)", edge_rows)
-            self.db.executemany("INSERT INTO dump_problems VALUES (?, ?, ?, ?, ?)", stored_problems)
+            self.db.executemany("INSERT INTO dump_problems VALUES (?, ?, ?, ?, ?)", plan.problems)
             self.db.execute(
                 "UPDATE dump_imports SET rows_done = ?, added = ?, updated = ?, unchanged = ?, skipped = ?"
                 " WHERE id = ?",
-                (last_row, summary.added, summary.updated, summary.unchanged, summary.skipped, import_id),
+                (plan.last_row, summary.added, summary.updated, summary.unchanged, summary.skipped, import_id),
             )
+
+
+@dataclass(frozen=True)
+class _Seen:
+    checksum: int
+    import_id: int
+    row_number: int
+    last_modified: str | None
+
+
+@dataclass
+class _Plan:
+    last_row: int
+    parse: list[DumpRow] = field(default_factory=list)
+    checksums: list[int] = field(default_factory=list)
+    touches: list[tuple[object, ...]] = field(default_factory=list)
+    replaced_edges: list[tuple[str]] = field(default_factory=list)
+    problems: list[tuple[int, int, str | None, str, int]] = field(default_factory=list)
+    seen: dict[str, _Seen] = field(default_factory=dict)
+
+
+def parse_cards(work: list[tuple[ArtifactKind, str | bytes | None, tuple[str, ...]]]) -> list[CardFacts]:
+    """Cards to facts; a top-level function so worker processes can run it."""
+    return [card_facts(kind, parse_card(card) if card is not None else CardMetadata(), tags) for kind, card, tags in work]
