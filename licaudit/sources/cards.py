@@ -84,72 +84,146 @@ def parse_card(card: str | bytes) -> CardMetadata:
     return metadata_from_mapping(data, errors, body)
 
 
-# The flat subset most cards use: `key: plain scalar`, `key: [a, b]`, `key:` then `- item` lines.
-# For it the result equals libyaml's (tests compare both); anything else goes to libyaml whole.
-_KEY = r"([A-Za-z_][A-Za-z0-9_.\-]*)"
+# The block-YAML subset nearly every card uses: mappings and sequences by indentation, plain
+# scalars, `[a, b]` lists of plain scalars. For it the result equals libyaml's (a property test
+# compares both); anything else (quotes, anchors, block scalars, tabs, odd indentation) goes to
+# libyaml whole. libyaml builds Python objects in pure Python, so this is several times faster.
+_KEY = r"[A-Za-z_][A-Za-z0-9_.\-]*"
 _PLAIN = r"[A-Za-z0-9_(/][^\s#:,\[\]{}'\"]*(?::[^\s#:,\[\]{}'\"]+)*(?: [^\s#:,\[\]{}'\"]+(?::[^\s#:,\[\]{}'\"]+)*)*"
-_FLAT_LINE = re.compile(
-    rf"^(?:{_KEY}:[ ]*|{_KEY}:[ ]+({_PLAIN})[ ]*|{_KEY}:[ ]+\[[ ]*((?:{_PLAIN})(?:[ ]*,[ ]*{_PLAIN})*)?[ ]*\][ ]*"
-    rf"|( *)-[ ]+({_PLAIN})[ ]*|[ ]*(?:#.*)?)$"
+_BLOCK_LINE = re.compile(
+    rf"( *)(?:(-) +)?(?:({_KEY}):(?: +(?:({_PLAIN})|\[ *((?:{_PLAIN})(?: *, *{_PLAIN})*)? *\]))?|({_PLAIN})) *"
 )
-_FLOW_SPLIT = re.compile(r"[ ]*,[ ]*")
+_SKIP_LINE = re.compile(r" *(?:#.*)?")
+_FLOW_SPLIT = re.compile(r" *, *")
+_STR_TAG = "tag:yaml.org,2002:str"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
-def _implicit_resolvers() -> dict[str, list[re.Pattern[str]]]:
-    # The YAML 1.1 patterns that turn a plain scalar into a bool, number, null or date.
-    found: dict[str, list[re.Pattern[str]]] = {}
+class _NotFlat(Exception):
+    """The front matter leaves the subset: libyaml reads it."""
+
+
+def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    found: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for first, pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
-        for tag, pattern in pairs:
-            if tag != "tag:yaml.org,2002:str" and first is not None:
-                found.setdefault(first, []).append(pattern)
+        if first is not None:
+            found[first] = list(pairs)
     return found
 
 
-_NOT_TEXT = _implicit_resolvers()
+_RESOLVERS = _implicit_resolvers()
 
 
-def _is_text(value: str) -> bool:
-    return not any(pattern.match(value) for pattern in _NOT_TEXT.get(value[:1], ()))
+def _typed(value: str) -> object:
+    """A plain scalar as YAML 1.1 reads it: `no` is False, `1.0` a float, `2024-01-01` a date."""
+    for tag, pattern in _RESOLVERS.get(value[:1], ()):
+        if pattern.match(value):
+            if tag == _STR_TAG:
+                return value
+            construct = _CONSTRUCTOR.yaml_constructors[tag]
+            return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    return value
+
+
+def _key(name: str) -> str:
+    if _typed(name) is not name:
+        raise _NotFlat  # a key YAML would read as a bool, number or null
+    return name
+
+
+# A parsed line: (indent, dashed, content column, key, scalar value, flow list, has flow list)
+_Line = tuple[int, bool, int, str | None, str | None, str | None, bool]
 
 
 def _flat_front_matter(front: str) -> dict[str, object] | None:
-    """Front matter in the flat subset, read without a YAML parser; None means "ask libyaml"."""
-    data: dict[str, object] = {}
-    open_key: str | None = None
-    item_indent: str | None = None
-    for line in front.split("\n"):
-        found = _FLAT_LINE.match(line.rstrip("\r"))
+    """Front matter in the block subset, read without libyaml; None means "ask libyaml"."""
+    lines: list[_Line] = []
+    for raw in front.split("\n"):
+        raw = raw.rstrip("\r")
+        found = _BLOCK_LINE.fullmatch(raw)
         if found is None:
+            if _SKIP_LINE.fullmatch(raw):
+                continue
             return None
-        bare, key, scalar, flow_key, flow, indent, item = found.groups()
-        if item is not None:
-            if open_key is None or (item_indent is not None and indent != item_indent) or not _is_text(item):
-                return None
-            item_indent = indent
-            items = data[open_key]
-            if items is None:
-                items = data[open_key] = []
-            assert isinstance(items, list)
-            items.append(item)
-            continue
-        name = bare or key or flow_key
-        if name is None:
-            continue  # blank or comment
-        if name in data:
-            return None  # a repeated key: leave the rule to libyaml
-        open_key, item_indent = (name, None) if bare else (None, None)
-        if bare:
-            data[name] = None
-        elif key:
-            if not _is_text(scalar):
-                return None
-            data[name] = scalar
-        else:
-            values = _FLOW_SPLIT.split(flow) if flow else []
-            if not all(_is_text(v) for v in values):
-                return None
-            data[name] = values
+        indent, dash, key, scalar, flow, item = found.groups()
+        if item is not None and dash is None:
+            return None  # a bare scalar line: a multi-line scalar, or junk
+        flowed = "[" in raw[found.start(3) if key else 0 :] if key else False
+        column = found.start(3) if key is not None else found.start(6)
+        lines.append((len(indent), dash is not None, column, key, scalar if key else item, flow, flowed))
+    if not lines:
+        return {}
+    try:
+        data, position = _block(lines, 0, 0)
+    except _NotFlat:
+        return None
+    if position != len(lines) or not isinstance(data, dict):
+        return None
     return data
+
+
+def _block(lines: list[_Line], position: int, indent: int) -> tuple[object, int]:
+    if lines[position][1]:
+        return _sequence(lines, position, indent)
+    return _mapping(lines, position, indent, indent)
+
+
+def _value(lines: list[_Line], position: int, line: _Line, parent_column: int) -> tuple[object, int]:
+    """The value after `key:` on `line`: inline, a flow list, a nested block, or null."""
+    _indent, _dash, _column, _key_name, scalar, flow, flowed = line
+    if scalar is not None:
+        return _typed(scalar), position
+    if flowed:
+        return [_typed(v) for v in _FLOW_SPLIT.split(flow)] if flow else [], position
+    if position < len(lines):
+        following = lines[position]
+        if following[0] > parent_column or (following[0] == parent_column and following[1]):
+            return _block(lines, position, following[0])
+    return None, position
+
+
+def _mapping(lines: list[_Line], position: int, indent: int, column: int) -> tuple[dict[str, object], int]:
+    """Keys at `column`; the first line may sit after a dash (`- key: v`) at `indent`."""
+    result: dict[str, object] = {}
+    first = True
+    while position < len(lines):
+        line = lines[position]
+        line_indent, dashed, line_column, key, _scalar, _flow, _flowed = line
+        if first:
+            first = False
+        elif dashed or line_indent != column:
+            break
+        if key is None:
+            raise _NotFlat
+        name = _key(key)
+        if name in result:
+            raise _NotFlat  # a repeated key: leave the rule to libyaml
+        result[name], position = _value(lines, position + 1, line, line_column)
+    if position < len(lines) and lines[position][0] > column and not lines[position][1]:
+        raise _NotFlat
+    if position < len(lines) and lines[position][1] and lines[position][0] > indent:
+        raise _NotFlat
+    return result, position
+
+
+def _sequence(lines: list[_Line], position: int, indent: int) -> tuple[list[object], int]:
+    items: list[object] = []
+    while position < len(lines):
+        line = lines[position]
+        line_indent, dashed, column, key, scalar, _flow, _flowed = line
+        if not dashed or line_indent != indent:
+            break
+        if key is None:
+            items.append(_typed(scalar or ""))
+            position += 1
+            if position < len(lines) and lines[position][0] > indent:
+                raise _NotFlat  # a continued scalar or a deeper block after a scalar item
+            continue
+        mapping, position = _mapping(lines, position, indent, column)
+        items.append(mapping)
+    if position < len(lines) and lines[position][0] > indent:
+        raise _NotFlat
+    return items, position
 
 
 def _load_front_matter(front: str, errors: list[str]) -> dict[str, object] | None:
