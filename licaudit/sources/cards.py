@@ -8,6 +8,7 @@ every size, and records problems as errors instead of raising.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -90,13 +91,22 @@ def parse_card(card: str | bytes) -> CardMetadata:
 # libyaml whole. libyaml builds Python objects in pure Python, so this is several times faster.
 _KEY = r"[A-Za-z_][A-Za-z0-9_.\-]*"
 _PLAIN = r"[A-Za-z0-9_(/][^\s#:,\[\]{}'\"]*(?::[^\s#:,\[\]{}'\"]+)*(?: [^\s#:,\[\]{}'\"]+(?::[^\s#:,\[\]{}'\"]+)*)*"
-_BLOCK_LINE = re.compile(
+_BLOCK_LINE_PATTERN = (
     rf"( *)(?:(-) +)?(?:({_KEY}):(?: +(?:({_PLAIN})|\[ *((?:{_PLAIN})(?: *, *{_PLAIN})*)? *\]))?|({_PLAIN})) *"
 )
 _SKIP_LINE = re.compile(r" *(?:#.*)?")
 _FLOW_SPLIT = re.compile(r" *, *")
 _STR_TAG = "tag:yaml.org,2002:str"
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@functools.cache
+def _block_line() -> re.Pattern[str]:
+    return re.compile(_BLOCK_LINE_PATTERN)  # compiled on first use: start-up stays quick
+
+
+@functools.cache
+def _constructor() -> yaml.constructor.SafeConstructor:
+    return yaml.constructor.SafeConstructor()
 
 
 class _NotFlat(Exception):
@@ -120,8 +130,8 @@ def _typed(value: str) -> object:
         if pattern.match(value):
             if tag == _STR_TAG:
                 return value
-            construct = _CONSTRUCTOR.yaml_constructors[tag]
-            return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+            constructor = _constructor()
+            return constructor.yaml_constructors[tag](constructor, yaml.ScalarNode(tag, value))
     return value
 
 
@@ -138,9 +148,10 @@ _Line = tuple[int, bool, int, str | None, str | None, str | None, bool]
 def _flat_front_matter(front: str) -> dict[str, object] | None:
     """Front matter in the block subset, read without libyaml; None means "ask libyaml"."""
     lines: list[_Line] = []
+    block_line = _block_line()
     for raw in front.split("\n"):
         raw = raw.rstrip("\r")
-        found = _BLOCK_LINE.fullmatch(raw)
+        found = block_line.fullmatch(raw)
         if found is None:
             if _SKIP_LINE.fullmatch(raw):
                 continue
@@ -148,7 +159,7 @@ def _flat_front_matter(front: str) -> dict[str, object] | None:
         indent, dash, key, scalar, flow, item = found.groups()
         if item is not None and dash is None:
             return None  # a bare scalar line: a multi-line scalar, or junk
-        flowed = "[" in raw[found.start(3) if key else 0 :] if key else False
+        flowed = key is not None and scalar is None and "[" in raw
         column = found.start(3) if key is not None else found.start(6)
         lines.append((len(indent), dash is not None, column, key, scalar if key else item, flow, flowed))
     if not lines:

@@ -13,16 +13,19 @@ import os
 import sqlite3
 import time
 import zlib
-from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.data_cache import default_cache_dir
 from licaudit.sources.cards import CardMetadata, parse_card
 from licaudit.sources.dump_rows import DumpRow, RowProblem, artifact_id, read_dump
 from licaudit.sources.facts import ArtifactFacts, ParentLink
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 DATABASE_NAME = "licaudit.sqlite3"
 SCHEMA_VERSION = 1
@@ -289,6 +292,8 @@ class DumpStore:
             import_id = int(found[0])
             summary = ImportSummary(str(path), import_id, resumed_from=int(found[2]), rows=int(found[2]))
             summary.added, summary.updated, summary.unchanged, summary.skipped = found[3:]
+        from concurrent.futures import ProcessPoolExecutor
+
         workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
         executor = ProcessPoolExecutor(workers) if workers > 1 and stat.st_size > 4_000_000 else None
         try:
@@ -416,7 +421,7 @@ class DumpStore:
         job: list[Future[list[CardFacts]]] | list[CardFacts],
         summary: ImportSummary,
     ) -> None:
-        parsed = [facts for part in job for facts in part.result()] if job and isinstance(job[0], Future) else job
+        parsed = [facts for part in job for facts in part.result()] if job and not isinstance(job[0], CardFacts) else job
         assert len(parsed) == len(plan.parse)
         upserts: list[tuple[object, ...]] = []
         edge_rows: list[tuple[str, str, str, str, str]] = []
