@@ -159,6 +159,9 @@ def row_from_mapping(number: int, record: dict[str, object]) -> DumpRow | RowPro
     if card is not None and not isinstance(card, (str, bytes)):
         problems.append(f"`card` is {_describe(card)}, expected text; the card is ignored")
         card = None
+    if isinstance(card, str) and "\x00" in card[:8192]:
+        problems.append("card looks binary (NUL characters); not parsed")
+        card = None
     if card is not None and len(card) > MAX_ROW_CARD_BYTES:
         problems.append(f"card is {len(card):,} characters (over {MAX_ROW_CARD_BYTES:,}); not parsed")
         card = None

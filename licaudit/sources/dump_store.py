@@ -329,7 +329,6 @@ class DumpStore:
                 problems.append(item)
                 if item.number:
                     last_row = max(last_row, item.number)
-                    summary.skipped += 1
                 continue
             if item is not None:
                 batch.append(item)
@@ -380,6 +379,7 @@ class DumpStore:
         existing.update((k, v) for k, v in inflight.items() if k in wanted)
         plan = _Plan(last_row=last_row)
         plan.problems = [(import_id, p.number, p.artifact, p.reason, int(p.skipped)) for p in problems]
+        plan.counts["skipped"] += sum(1 for p in problems if p.number and p.skipped)
         for row in batch:
             for reason in row.problems:
                 plan.problems.append((import_id, row.number, row.id, reason, 0))
@@ -394,7 +394,7 @@ class DumpStore:
                      int(older))
                 )  # fmt: skip
                 if older:
-                    summary.skipped += 1
+                    plan.counts["skipped"] += 1
                     continue
             seen = _Seen(checksum, import_id, row.number, row.last_modified)
             existing[row.id] = plan.seen[row.id] = seen
@@ -403,15 +403,15 @@ class DumpStore:
                     (row.author, row.last_modified, row.created_at, row.downloads, row.likes, row.library_name,
                      row.pipeline_tag, import_id, row.number, row.id)
                 )  # fmt: skip
-                summary.unchanged += 1
+                plan.counts["unchanged"] += 1
                 continue
             plan.parse.append(row)
             plan.checksums.append(checksum)
             if before is not None:
                 plan.replaced_edges.append((row.id,))
-                summary.updated += 1
+                plan.counts["updated"] += 1
             else:
-                summary.added += 1
+                plan.counts["added"] += 1
         return plan
 
     def _commit(
@@ -436,6 +436,11 @@ class DumpStore:
             )  # fmt: skip
             edge_rows.extend((row.id, k.parent, k.relation.value, k.origin.value, k.quote) for k in facts.links)
         summary.rows = plan.last_row
+        # Counts move with the rows they describe: a batch planned but never committed counts nothing.
+        summary.added += plan.counts["added"]
+        summary.updated += plan.counts["updated"]
+        summary.unchanged += plan.counts["unchanged"]
+        summary.skipped += plan.counts["skipped"]
         with self.db:  # one transaction: rows, edges, problems and the resume point together
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("DELETE FROM dump_edges WHERE child = ?", plan.replaced_edges)
@@ -473,6 +478,7 @@ class _Plan:
     replaced_edges: list[tuple[str]] = field(default_factory=list)
     problems: list[tuple[int, int, str | None, str, int]] = field(default_factory=list)
     seen: dict[str, _Seen] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("added", "updated", "unchanged", "skipped"), 0))
 
 
 def parse_cards(work: list[tuple[ArtifactKind, str | bytes | None, tuple[str, ...]]]) -> list[CardFacts]:
