@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic_hub import deep_lineage, iter_datasets, iter_models, write_rows  # noqa: E402
+from synthetic_hub import deep_lineage, iter_datasets, iter_models, write_rows
 
 Row = tuple[str, str, str, str, str, str]
 ROWS: list[Row] = []
@@ -104,14 +104,20 @@ def bench_cards(work: Path, repeat: int) -> None:
             for card in cards:
                 try:
                     ModelCard(card, ignore_metadata_errors=True)
-                except Exception:  # noqa: BLE001, S112 - malformed YAML raises even so
+                except Exception:  # noqa: S112 - malformed YAML raises even so
                     continue
 
     ours_ms = median_ms(ours, repeat) / len(cards)
     theirs_ms = median_ms(theirs, repeat) / len(cards)
     ratio = theirs_ms / ours_ms
-    report(f"card parsing ({len(cards):,} synthetic cards), ms/card", f"{ours_ms:.3f}",
-           f"huggingface_hub ModelCard {theirs_ms:.3f}", f"{ratio:.1f}x faster", ">= 8x", ratio >= 8)  # fmt: skip
+    report(
+        f"card parsing ({len(cards):,} synthetic cards), ms/card",
+        f"{ours_ms:.3f}",
+        f"huggingface_hub ModelCard {theirs_ms:.3f}",
+        f"{ratio:.1f}x faster",
+        ">= 8x",
+        ratio >= 8,
+    )
 
 
 def bench_import(work: Path, models: int, datasets: int, env: dict[str, str]) -> Path:
@@ -133,9 +139,14 @@ def bench_import(work: Path, models: int, datasets: int, env: dict[str, str]) ->
     command = [sys.executable, "-m", "licaudit", "import", str(model_file), str(dataset_file), str(dump / "deep.jsonl")]
     seconds, rss, _ = rss_of(command, env)
     rate = (models + datasets) / seconds
-    report(f"import {models:,} model + {datasets:,} dataset rows, rows/s", f"{rate:,.0f} ({seconds:.0f} s)",
-           f"pyarrow read to Python {floor:,.0f}", f"{rate / floor:.2f}x of the floor", ">= 20,000",
-           rate >= 20_000)  # fmt: skip
+    report(
+        f"import {models:,} model + {datasets:,} dataset rows, rows/s",
+        f"{rate:,.0f} ({seconds:.0f} s)",
+        f"pyarrow read to Python {floor:,.0f}",
+        f"{rate / floor:.2f}x of the floor",
+        ">= 20,000",
+        rate >= 20_000,
+    )
     report("import peak RSS (largest process), MB", f"{rss:,.0f}", "", "", "", None)
     return dump
 
@@ -154,8 +165,12 @@ def bench_propagation(work: Path, sample: int, env: dict[str, str]) -> None:
     if not (cache / "licaudit.sqlite3").exists():
         write_rows(iter_models(sample, sample // 5, seed=2), dump)
         write_rows(iter_datasets(sample // 5, seed=2), cache / "datasets.parquet")
-        subprocess.run([sys.executable, "-m", "licaudit", "import", str(dump), str(cache / "datasets.parquet")],
-                       env=sample_env, check=False, stderr=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "licaudit", "import", str(dump), str(cache / "datasets.parquet")],
+            env=sample_env,
+            check=False,
+            stderr=subprocess.DEVNULL,
+        )
     os.environ["LICAUDIT_CACHE_DIR"] = str(cache)
     knowledge = load_knowledge()
     with DumpStore(cache / "licaudit.sqlite3") as store:
@@ -167,8 +182,14 @@ def bench_propagation(work: Path, sample: int, env: dict[str, str]) -> None:
     naive = naive_walk(graph, bulk)
     naive_s = time.perf_counter() - start
     assert naive == bulk.effective, "the naive walk and the bulk pass disagree"
-    report(f"propagation, {len(graph):,}-node sample, s", f"{bulk_s:.2f}", f"naive ancestor walk {naive_s:.2f}",
-           f"{naive_s / bulk_s:.1f}x faster", "", None)  # fmt: skip
+    report(
+        f"propagation, {len(graph):,}-node sample, s",
+        f"{bulk_s:.2f}",
+        f"naive ancestor walk {naive_s:.2f}",
+        f"{naive_s / bulk_s:.1f}x faster",
+        "",
+        None,
+    )
 
 
 def naive_walk(graph: object, bulk: object) -> list[int]:
@@ -186,7 +207,9 @@ def naive_walk(graph: object, bulk: object) -> list[int]:
             current, parents_done = stack.pop()
             if current in terms:
                 continue
-            parents = [graph.parent_node[s] for s in range(graph.parent_start[current], graph.parent_start[current + 1])]
+            parents = [
+                graph.parent_node[s] for s in range(graph.parent_start[current], graph.parent_start[current + 1])
+            ]
             if not parents_done:
                 stack.append((current, True))
                 stack.extend((p, False) for p in parents if p not in terms)
@@ -205,8 +228,14 @@ def naive_walk(graph: object, bulk: object) -> list[int]:
 def bench_audit(env: dict[str, str], models: int, datasets: int) -> None:
     command = [sys.executable, "-m", "licaudit", "audit", "--format", "json", "--output", os.devnull]
     seconds, rss, _ = rss_of(command, env)
-    report(f"audit of the whole import ({models + datasets:,} rows) end to end, s", f"{seconds:.1f}", "", "",
-           "< 60 s", seconds < 60)  # fmt: skip
+    report(
+        f"audit of the whole import ({models + datasets:,} rows) end to end, s",
+        f"{seconds:.1f}",
+        "",
+        "",
+        "< 60 s",
+        seconds < 60,
+    )
     report("audit peak RSS, MB", f"{rss:,.0f}", "", "", "< 4,096", rss < 4096)
 
 
@@ -217,8 +246,14 @@ def bench_trace(env: dict[str, str], repeat: int) -> None:
     subprocess.run(trace, env=env, stdout=subprocess.DEVNULL, check=False)  # warm the parsed-data cache
     hub = wall_ms([python, "-c", "import huggingface_hub"], env, repeat)
     e2e = wall_ms(trace, env, repeat)
-    report("trace deep/chain-20 (20 hops, 100 ancestors) end to end, ms", f"{e2e:.0f}",
-           f"import huggingface_hub {hub:.0f}", f"{e2e / hub:.2f}x", "< 300 ms", e2e < 300)  # fmt: skip
+    report(
+        "trace deep/chain-20 (20 hops, 100 ancestors) end to end, ms",
+        f"{e2e:.0f}",
+        f"import huggingface_hub {hub:.0f}",
+        f"{e2e / hub:.2f}x",
+        "< 300 ms",
+        e2e < 300,
+    )
     probe = (
         "import time, statistics\n"
         "from licaudit.knowledge import load_knowledge\n"
@@ -227,10 +262,12 @@ def bench_trace(env: dict[str, str], repeat: int) -> None:
         "k = load_knowledge(); r = chained_resolver(registry_resolver(k), DumpStore().facts)\n"
         "t = []\n"
         f"for _ in range({repeat}):\n"
-        "    s = time.perf_counter(); res = trace('deep/chain-20', TraceSettings(), k, r); t.append(time.perf_counter() - s)\n"
+        "    s = time.perf_counter()\n"
+        "    res = trace('deep/chain-20', TraceSettings(), k, r)\n"
+        "    t.append(time.perf_counter() - s)\n"
         "assert len(res.graph) == 101, len(res.graph)\n"
         "print(statistics.median(t) * 1000)\n"
-    )  # fmt: skip
+    )
     out = subprocess.run([python, "-c", probe], env=env, capture_output=True, text=True, check=False)
     if out.returncode == 0:
         report("trace deep/chain-20 in-process (warm), ms", f"{float(out.stdout):.1f}", "", "", "", None)
@@ -243,8 +280,14 @@ def bench_help(env: dict[str, str], repeat: int) -> None:
     floor = wall_ms([python, "-c", "pass"], env, repeat)
     hub = wall_ms([python, "-c", "import huggingface_hub"], env, repeat)
     helped = wall_ms([python, "-m", "licaudit", "--help"], env, repeat)
-    report("licaudit --help start-up, ms", f"{helped:.0f}", f"python -c pass {floor:.0f}; import huggingface_hub "
-           f"{hub:.0f}", f"{helped / floor:.1f}x python", "< 200 ms", helped < 200)  # fmt: skip
+    report(
+        "licaudit --help start-up, ms",
+        f"{helped:.0f}",
+        f"python -c pass {floor:.0f}; import huggingface_hub {hub:.0f}",
+        f"{helped / floor:.1f}x python",
+        "< 200 ms",
+        helped < 200,
+    )
 
 
 def main() -> None:
@@ -263,8 +306,10 @@ def main() -> None:
         shutil.rmtree(cache)
     env = {**os.environ, "NO_COLOR": "1", "LICAUDIT_CACHE_DIR": str(cache)}
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print(f"cores: {os.cpu_count()}   memory: {memory:.0f} GiB   python {sys.version.split()[0]}   "
-          f"repeat: {args.repeat}", flush=True)  # fmt: skip
+    print(
+        f"cores: {os.cpu_count()}   memory: {memory:.0f} GiB   python {sys.version.split()[0]}   repeat: {args.repeat}",
+        flush=True,
+    )
     bench_help(env, args.repeat)
     bench_cards(args.work, max(3, args.repeat // 2))
     bench_import(args.work, args.models, args.datasets, env)

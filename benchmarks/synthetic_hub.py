@@ -36,19 +36,34 @@ BASES = [  # (id, Hub license id, weight of popularity)
     ("research/nc-base", "cc-by-nc-4.0", 6),
 ]
 CHILD_LICENSES = [  # a child that does not copy its parent's license picks one of these
-    ("apache-2.0", 40), ("mit", 20), (None, 20), ("other", 8), ("cc-by-4.0", 4), ("cc-by-nc-4.0", 4),
-    ("openrail", 2), ("unlicense", 1), ("Apache License 2.0", 1),
-]  # fmt: skip
+    ("apache-2.0", 40),
+    ("mit", 20),
+    (None, 20),
+    ("other", 8),
+    ("cc-by-4.0", 4),
+    ("cc-by-nc-4.0", 4),
+    ("openrail", 2),
+    ("unlicense", 1),
+    ("Apache License 2.0", 1),
+]
 DATASET_LICENSES = [
-    ("cc-by-4.0", 25), ("mit", 15), ("apache-2.0", 15), (None, 20), ("cc-by-nc-4.0", 8), ("cc-by-sa-4.0", 6),
-    ("other", 6), ("odc-by", 2), ("cc-by-nc-sa-4.0", 2), ("openrail", 1),
-]  # fmt: skip
+    ("cc-by-4.0", 25),
+    ("mit", 15),
+    ("apache-2.0", 15),
+    (None, 20),
+    ("cc-by-nc-4.0", 8),
+    ("cc-by-sa-4.0", 6),
+    ("other", 6),
+    ("odc-by", 2),
+    ("cc-by-nc-sa-4.0", 2),
+    ("openrail", 1),
+]
 RELATIONS = [("finetune", 45), ("adapter", 25), ("quantized", 20), ("merge", 10)]
 WORDS = (
     "model fine-tuned on instruction data evaluation results training procedure hyperparameters learning rate "
     "batch size intended uses limitations bias risks dataset tokenizer framework versions transformers pytorch "
     "the this with for and from to of in on a an is was were be"
-).split()
+).split(" ")  # noqa: SIM905 - one line of prose reads better than a list
 
 
 @dataclass(frozen=True)
@@ -89,8 +104,16 @@ def _front_matter(rng: random.Random, shape: HubShape, fields: dict[str, object]
         else:
             lines.append(f"{key}: {value}")
     if rng.random() < shape.model_index_share:
-        lines += ["model-index:", "- name: results", "  results:", "  - task:", "      type: text-generation",
-                  "    metrics:", f"    - type: accuracy", f"      value: {rng.random():.4f}"]  # fmt: skip
+        lines += [
+            "model-index:",
+            "- name: results",
+            "  results:",
+            "  - task:",
+            "      type: text-generation",
+            "    metrics:",
+            "    - type: accuracy",
+            f"      value: {rng.random():.4f}",
+        ]
     return "\n".join(lines)
 
 
@@ -114,7 +137,9 @@ def _tags(fields: dict[str, object], relation: str | None, bases: list[str]) -> 
     return tags
 
 
-def generate(models: int, datasets: int, seed: int = 0, shape: HubShape | None = None) -> tuple[list[dict[str, object]], list[dict[str, object]]]:  # noqa: E501
+def generate(
+    models: int, datasets: int, seed: int = 0, shape: HubShape | None = None
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Model rows and dataset rows, identical for the same arguments."""
     return list(iter_models(models, datasets, seed, shape)), list(iter_datasets(datasets, seed, shape))
 
@@ -208,9 +233,17 @@ def deep_lineage(hops: int = 20, datasets_per_hop: int = 4, prefix: str = "deep"
         front = ["license: apache-2.0" if hop % 2 else "license: mit"]
         if parent:
             front += [f"base_model: {parent}", "base_model_relation: finetune", "datasets:", *[f"- {d}" for d in data]]
-        rows.append({"modelId": f"{prefix}/chain-{hop:02d}", "downloads": hop, "tags": [],
-                     "card": "---\n" + "\n".join(front) + "\n---\n# deep\n"})  # fmt: skip
-        rows.extend({"datasetId": d, "downloads": 1, "tags": [], "card": "---\nlicense: cc-by-4.0\n---\n"} for d in data)
+        rows.append(
+            {
+                "modelId": f"{prefix}/chain-{hop:02d}",
+                "downloads": hop,
+                "tags": [],
+                "card": "---\n" + "\n".join(front) + "\n---\n# deep\n",
+            }
+        )
+        rows.extend(
+            {"datasetId": d, "downloads": 1, "tags": [], "card": "---\nlicense: cc-by-4.0\n---\n"} for d in data
+        )
     return rows
 
 

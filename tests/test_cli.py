@@ -130,10 +130,13 @@ def test_python_dash_m_runs_the_same_command(world_args: list[str]) -> None:
 def _hub_dump(tmp_path: Path) -> Path:
     rows = [
         {"modelId": "nc/base", "downloads": 50, "card": "---\nlicense: cc-by-nc-4.0\n---\n"},
-        {"modelId": "launder/child", "downloads": 900,
-         "card": "---\nlicense: apache-2.0\nbase_model: nc/base\nbase_model_relation: finetune\n---\n"},
+        {
+            "modelId": "launder/child",
+            "downloads": 900,
+            "card": "---\nlicense: apache-2.0\nbase_model: nc/base\nbase_model_relation: finetune\n---\n",
+        },
         {"modelId": 7},
-    ]  # fmt: skip
+    ]
     dump = tmp_path / "hub.jsonl"
     dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return dump

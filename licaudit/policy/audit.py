@@ -125,9 +125,7 @@ def load_audit_graph(store: DumpStore, knowledge: Knowledge) -> CompactGraph:
     return build_compact_graph(nodes(), edges(), resolve_alias)
 
 
-def run_audit(
-    graph: CompactGraph, knowledge: Knowledge, settings: AuditSettings, card_errors: int = 0
-) -> AuditResult:
+def run_audit(graph: CompactGraph, knowledge: Knowledge, settings: AuditSettings, card_errors: int = 0) -> AuditResult:
     if settings.use not in knowledge.rules.uses:
         raise UsageError(f"unknown use {settings.use!r}; known: {sorted(knowledge.rules.uses)}")
     clock = time.perf_counter()
@@ -172,10 +170,11 @@ def run_audit(
         below.sort(key=lambda v: (-downloads[v], graph.ids[v]))
         shown = below if settings.limit == 0 else below[: settings.limit]
         downstream = tuple(
-            ListedArtifact(graph.ids[v], graph.kind(v), downloads[v], graph.license_texts[licenses[v]],
-                           propagation.verdict(v))
+            ListedArtifact(
+                graph.ids[v], graph.kind(v), downloads[v], graph.license_texts[licenses[v]], propagation.verdict(v)
+            )
             for v in shown
-        )  # fmt: skip
+        )
     unknowns = _unknowns(graph, knowledge, propagation, scope, card_errors)
     seconds["report"] = time.perf_counter() - clock
     return AuditResult(

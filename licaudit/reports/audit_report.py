@@ -31,10 +31,15 @@ def audit_document(result: AuditResult) -> dict[str, Any]:
         "laundering_total": result.laundering_total,
         "laundering": [_case(case) for case in result.laundering],
         "downstream": [
-            {"id": a.id, "kind": a.kind.value, "downloads": a.downloads, "license": a.license,
-             "verdict": a.verdict.value}
+            {
+                "id": a.id,
+                "kind": a.kind.value,
+                "downloads": a.downloads,
+                "license": a.license,
+                "verdict": a.verdict.value,
+            }
             for a in result.downstream
-        ],  # fmt: skip
+        ],
         "unknowns": {
             "missing_license": result.unknowns.missing_license,
             "unrecognised_license": result.unknowns.unrecognised_license,
@@ -91,8 +96,11 @@ def render_audit_text(result: AuditResult) -> str:
     lines.append(f"{'license family':<32}" + "".join(f"{e.value:>13}" for e in EFFECTS))
     for family, counts in result.families.items():
         lines.append(f"{clean_text(family, 32):<32}" + "".join(f"{counts[e]:>13,}" for e in EFFECTS))
-    lines += ["", f"license laundering: {result.laundering_total:,} artifacts declare a license more permissive "
-              f"than their lineage allows ({result.laundering_errors:,} forbidden); by downloads:"]  # fmt: skip
+    lines += [
+        "",
+        f"license laundering: {result.laundering_total:,} artifacts declare a license more permissive "
+        f"than their lineage allows ({result.laundering_errors:,} forbidden); by downloads:",
+    ]
     for case in result.laundering:
         lines.append(
             f"  {case.severity:<7} {clean_text(case.id, 200)}  {case.downloads:,} downloads  "
@@ -115,11 +123,13 @@ def render_audit_text(result: AuditResult) -> str:
         f"knows, {u.card_errors:,} cards with errors; {u.effective_unknown:,} artifacts end up unknown",
     ]
     if u.top_unrecognised:
-        lines.append("  most frequent unrecognised: " + ", ".join(f"{clean_text(r, 60)} ({n:,})"
-                                                                  for r, n in u.top_unrecognised))  # fmt: skip
+        lines.append(
+            "  most frequent unrecognised: " + ", ".join(f"{clean_text(r, 60)} ({n:,})" for r, n in u.top_unrecognised)
+        )
     if u.top_unresolved:
-        lines.append("  most named unresolved: " + ", ".join(f"{clean_text(p, 100)} ({n:,})"
-                                                             for p, n in u.top_unresolved))  # fmt: skip
+        lines.append(
+            "  most named unresolved: " + ", ".join(f"{clean_text(p, 100)} ({n:,})" for p, n in u.top_unresolved)
+        )
     return "\n".join(lines) + "\n"
 
 

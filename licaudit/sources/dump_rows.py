@@ -90,7 +90,7 @@ def _read_parquet(path: Path, start_row: int) -> Iterator[DumpRow | RowProblem]:
         return
     try:
         parquet = pq.ParquetFile(path)
-    except Exception as error:  # noqa: BLE001 - pyarrow raises several types for a broken file
+    except Exception as error:
         yield RowProblem(0, None, f"truncated or unreadable Parquet file: {error}")
         return
     names = set(parquet.schema_arrow.names)
@@ -112,7 +112,7 @@ def _read_parquet(path: Path, start_row: int) -> Iterator[DumpRow | RowProblem]:
                     if number <= start_row:
                         continue
                     yield row_from_mapping(number, {name: values[index] for name, values in columns.items()})
-    except Exception as error:  # noqa: BLE001 - a damaged row group ends the file, the rest is kept
+    except Exception as error:
         yield RowProblem(number + 1, None, f"Parquet data unreadable from here on (truncated file?): {error}")
 
 

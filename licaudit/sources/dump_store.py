@@ -134,8 +134,12 @@ def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) ->
             for parent, relation in tag_relations.items():
                 add(parent, relation, Origin.TAG, f"base_model:{relation.value}:{parent}")
         for dataset in card.datasets:
-            add(artifact_id(ArtifactKind.DATASET, _clean_id(dataset)), Relation.TRAINED_ON, Origin.DECLARED,
-                f"datasets: {dataset}")  # fmt: skip
+            add(
+                artifact_id(ArtifactKind.DATASET, _clean_id(dataset)),
+                Relation.TRAINED_ON,
+                Origin.DECLARED,
+                f"datasets: {dataset}",
+            )
         for tag in tags:
             if tag.startswith("dataset:"):
                 add(artifact_id(ArtifactKind.DATASET, _clean_id(tag[8:])), Relation.TRAINED_ON, Origin.TAG, tag)
@@ -144,8 +148,12 @@ def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) ->
             name = source.split("|", 1)[1] if source.startswith("extended|") else source
             if name.strip().lower() in {"original", "extended", "other"}:
                 continue
-            add(artifact_id(ArtifactKind.DATASET, _clean_id(name)), Relation.DERIVED_FROM, Origin.DECLARED,
-                f"source_datasets: {source}")  # fmt: skip
+            add(
+                artifact_id(ArtifactKind.DATASET, _clean_id(name)),
+                Relation.DERIVED_FROM,
+                Origin.DECLARED,
+                f"source_datasets: {source}",
+            )
     # A card naming itself is kept: the lineage reports it as a self-loop.
     ordered = tuple(sorted(links.values(), key=lambda link: (link.parent, link.relation.value)))
     return CardFacts(license_, origin, quote, ordered, card.errors)
@@ -370,8 +378,8 @@ class DumpStore:
             chunk = ids[start : start + 900]
             marks = ",".join("?" * len(chunk))
             for found_id, checksum, seen_in, row_number, modified in self.db.execute(
-                "SELECT id, card_checksum, import_id, row_number, last_modified FROM dump_artifacts"
-                f" WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                "SELECT id, card_checksum, import_id, row_number, last_modified FROM dump_artifacts"  # noqa: S608
+                f" WHERE id IN ({marks})",  # only placeholders are formatted in
                 chunk,
             ):
                 existing[found_id] = _Seen(checksum, seen_in, row_number, modified)
@@ -389,10 +397,14 @@ class DumpStore:
                 older = (row.last_modified or "") < (before.last_modified or "")
                 kept = before.last_modified if older else row.last_modified
                 plan.problems.append(
-                    (import_id, row.number, row.id,
-                     f"duplicate id (also row {before.row_number}); kept the revision last modified {kept}",
-                     int(older))
-                )  # fmt: skip
+                    (
+                        import_id,
+                        row.number,
+                        row.id,
+                        f"duplicate id (also row {before.row_number}); kept the revision last modified {kept}",
+                        int(older),
+                    )
+                )
                 if older:
                     plan.counts["skipped"] += 1
                     continue
@@ -400,9 +412,19 @@ class DumpStore:
             existing[row.id] = plan.seen[row.id] = seen
             if before is not None and before.checksum == checksum:
                 plan.touches.append(
-                    (row.author, row.last_modified, row.created_at, row.downloads, row.likes, row.library_name,
-                     row.pipeline_tag, import_id, row.number, row.id)
-                )  # fmt: skip
+                    (
+                        row.author,
+                        row.last_modified,
+                        row.created_at,
+                        row.downloads,
+                        row.likes,
+                        row.library_name,
+                        row.pipeline_tag,
+                        import_id,
+                        row.number,
+                        row.id,
+                    )
+                )
                 plan.counts["unchanged"] += 1
                 continue
             plan.parse.append(row)
@@ -421,7 +443,9 @@ class DumpStore:
         job: list[Future[list[CardFacts]]] | list[CardFacts],
         summary: ImportSummary,
     ) -> None:
-        parsed = [facts for part in job for facts in part.result()] if job and not isinstance(job[0], CardFacts) else job
+        parsed = (
+            [facts for part in job for facts in part.result()] if job and not isinstance(job[0], CardFacts) else job
+        )
         assert len(parsed) == len(plan.parse)
         upserts: list[tuple[object, ...]] = []
         edge_rows: list[tuple[str, str, str, str, str]] = []
@@ -429,11 +453,25 @@ class DumpStore:
             assert isinstance(facts, CardFacts)
             summary.card_errors += bool(facts.errors)
             upserts.append(
-                (row.id, row.kind.value, row.author, row.last_modified, row.created_at, row.downloads, row.likes,
-                 row.library_name, row.pipeline_tag, facts.license,
-                 facts.license_origin.value if facts.license_origin else None, facts.license_quote, checksum,
-                 json.dumps(list(facts.errors)) if facts.errors else None, import_id, row.number)
-            )  # fmt: skip
+                (
+                    row.id,
+                    row.kind.value,
+                    row.author,
+                    row.last_modified,
+                    row.created_at,
+                    row.downloads,
+                    row.likes,
+                    row.library_name,
+                    row.pipeline_tag,
+                    facts.license,
+                    facts.license_origin.value if facts.license_origin else None,
+                    facts.license_quote,
+                    checksum,
+                    json.dumps(list(facts.errors)) if facts.errors else None,
+                    import_id,
+                    row.number,
+                )
+            )
             edge_rows.extend((row.id, k.parent, k.relation.value, k.origin.value, k.quote) for k in facts.links)
         summary.rows = plan.last_row
         # Counts move with the rows they describe: a batch planned but never committed counts nothing.
@@ -478,9 +516,13 @@ class _Plan:
     replaced_edges: list[tuple[str]] = field(default_factory=list)
     problems: list[tuple[int, int, str | None, str, int]] = field(default_factory=list)
     seen: dict[str, _Seen] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("added", "updated", "unchanged", "skipped"), 0))
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("added", "updated", "unchanged", "skipped"), 0)
+    )
 
 
 def parse_cards(work: list[tuple[ArtifactKind, str | bytes | None, tuple[str, ...]]]) -> list[CardFacts]:
     """Cards to facts; a top-level function so worker processes can run it."""
-    return [card_facts(kind, parse_card(card) if card is not None else CardMetadata(), tags) for kind, card, tags in work]
+    return [
+        card_facts(kind, parse_card(card) if card is not None else CardMetadata(), tags) for kind, card, tags in work
+    ]

@@ -279,4 +279,3 @@ def verdict_counts(propagation: BulkPropagation, nodes: array[int] | list[int] |
         if propagation.graph.kinds[node] != UNRESOLVED_CODE:
             counts[_verdict(propagation.effective[node], masks)] += 1
     return counts
-

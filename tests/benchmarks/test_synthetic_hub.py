@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from synthetic_hub import deep_lineage, generate, write_rows  # noqa: E402
+from synthetic_hub import deep_lineage, generate, write_rows
 
 
 def test_same_seed_same_dump_other_seed_other_dump(tmp_path: Path) -> None:
@@ -21,8 +21,12 @@ def test_same_seed_same_dump_other_seed_other_dump(tmp_path: Path) -> None:
 
 def test_shape_power_law_fan_out_license_mix_and_bad_cards() -> None:
     models, datasets = generate(3000, 300, seed=1)
-    parents = Counter(tag.split(":", 1)[1] for row in models for tag in row["tags"] if tag.count(":") == 1
-                      and tag.startswith("base_model:"))  # fmt: skip
+    parents = Counter(
+        tag.split(":", 1)[1]
+        for row in models
+        for tag in row["tags"]
+        if tag.count(":") == 1 and tag.startswith("base_model:")
+    )
     top = parents.most_common(3)
     assert top[0][1] > 20 * (sorted(parents.values())[len(parents) // 2])  # a few bases take most children
     cards = [str(row["card"]) for row in models]

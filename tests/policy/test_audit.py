@@ -21,7 +21,7 @@ from licaudit.terms.propagation import terms_effect
 from licaudit.terms.vocabulary import Effect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from synthetic_hub import iter_datasets, iter_models  # noqa: E402
+from synthetic_hub import iter_datasets, iter_models
 
 PERMISSIVE = Stance(Reading.PERMISSIVE)
 
@@ -157,7 +157,9 @@ def test_audit_verdicts_match_trace_on_a_synthetic_hub(tmp_path: Path, knowledge
                 expected_laundering.add(artifact)
                 case = next(c for c in result.laundering if c.id == artifact)
                 reason = verdict.reasons[0].carried
-                assert case.license_id == reason.term.license_id or reason.term.license_id.startswith("LicenseRef-licaudit")
+                assert case.license_id == reason.term.license_id or reason.term.license_id.startswith(
+                    "LicenseRef-licaudit"
+                )
                 assert case.path[-1] == artifact and len(case.path) == len(reason.path), (case.path, reason.path)
     assert checked > 300
     assert {c.id for c in result.laundering} == expected_laundering

@@ -12,12 +12,42 @@ from hypothesis import strategies as st
 from licaudit.sources.cards import _FRONT_MATTER, _flat_front_matter, parse_card
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from synthetic_hub import iter_datasets, iter_models  # noqa: E402
+from synthetic_hub import iter_datasets, iter_models
 
-WORDS = ["license", "mit", "no", "yes", "on", "1.0", "2", "2024-01-01", "null", "a/b", "https://x.org/a", "x y",
-         "- z", "'q'", '"d"', "&a", "*a", "a: b", "[a, b]", "[]", "{}", "|", ">", "#c", "~", "0x1f", ".inf", "<<"]  # fmt: skip
+WORDS = [
+    "license",
+    "mit",
+    "no",
+    "yes",
+    "on",
+    "1.0",
+    "2",
+    "2024-01-01",
+    "null",
+    "a/b",
+    "https://x.org/a",
+    "x y",
+    "- z",
+    "'q'",
+    '"d"',
+    "&a",
+    "*a",
+    "a: b",
+    "[a, b]",
+    "[]",
+    "{}",
+    "|",
+    ">",
+    "#c",
+    "~",
+    "0x1f",
+    ".inf",
+    "<<",
+]
+
+
 def libyaml(front: str) -> object:
-    data = yaml.load(front, Loader=yaml.CSafeLoader)  # noqa: S506 - libyaml's safe loader
+    data = yaml.load(front, Loader=yaml.CSafeLoader)
     return {} if data is None else data  # an empty block is an empty mapping to the card parser
 
 
@@ -53,5 +83,7 @@ def test_generated_hub_cards_agree_with_libyaml() -> None:
 
 
 def test_yaml_typing_is_kept_on_the_fast_path() -> None:
-    card = parse_card("---\nlicense: no\nlicense_name: 1.0\ndatasets: [a/b, c/d]\nmodel-index:\n- name: x\n  results: []\n---\n")
+    card = parse_card(
+        "---\nlicense: no\nlicense_name: 1.0\ndatasets: [a/b, c/d]\nmodel-index:\n- name: x\n  results: []\n---\n"
+    )
     assert card.license == ("no",) and card.license_name == "1.0" and card.datasets == ("a/b", "c/d")

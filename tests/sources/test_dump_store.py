@@ -19,8 +19,16 @@ def write_jsonl(path: Path, rows: list[Any]) -> Path:
 
 
 def model(model_id: str, card: str, **extra: Any) -> dict[str, Any]:
-    return {"modelId": model_id, "author": model_id.split("/")[0], "downloads": 10, "likes": 1, "tags": [],
-            "last_modified": "2024-01-01", "card": card, **extra}  # fmt: skip
+    return {
+        "modelId": model_id,
+        "author": model_id.split("/")[0],
+        "downloads": 10,
+        "likes": 1,
+        "tags": [],
+        "last_modified": "2024-01-01",
+        "card": card,
+        **extra,
+    }
 
 
 def snapshot(store: DumpStore) -> tuple[list[Any], list[Any]]:
@@ -33,11 +41,16 @@ def snapshot(store: DumpStore) -> tuple[list[Any], list[Any]]:
 
 ROWS = [
     model("org/base", "---\nlicense: cc-by-nc-4.0\n---\n# base"),
-    model("org/child", "---\nlicense: mit\nbase_model: org/base\nbase_model_relation: adapter\ndatasets:\n- d/one\n---\n"),
+    model(
+        "org/child", "---\nlicense: mit\nbase_model: org/base\nbase_model_relation: adapter\ndatasets:\n- d/one\n---\n"
+    ),
     model("org/merged", "---\nlicense: apache-2.0\nbase_model:\n- org/base\n- org/child\n---\n"),
     model("org/tagged", "no front matter", tags=["license:mit", "base_model:quantized:org/base", "dataset:d/two"]),
-    {"datasetId": "d/one", "downloads": 3, "card": "---\nlicense: cc-by-sa-4.0\nsource_datasets:\n- original\n"
-     "- extended|d/two\n---\n"},  # fmt: skip
+    {
+        "datasetId": "d/one",
+        "downloads": 3,
+        "card": "---\nlicense: cc-by-sa-4.0\nsource_datasets:\n- original\n- extended|d/two\n---\n",
+    },
 ]
 
 
@@ -134,7 +147,9 @@ def test_bad_rows_are_reported_with_row_and_reason_and_the_import_goes_on(tmp_pa
 
 
 def test_an_interrupted_import_resumes_without_duplicates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = [model(f"org/m{i:03d}", f"---\nlicense: mit\nbase_model: org/m{max(i - 1, 0):03d}\n---\n") for i in range(230)]
+    rows = [
+        model(f"org/m{i:03d}", f"---\nlicense: mit\nbase_model: org/m{max(i - 1, 0):03d}\n---\n") for i in range(230)
+    ]
     rows.insert(120, {"modelId": None})
     dump = write_jsonl(tmp_path / "dump.jsonl", rows)
     with DumpStore(tmp_path / "clean.sqlite3") as clean:
