@@ -59,11 +59,49 @@ DATASET_LICENSES = [
     ("openrail", 1),
 ]
 RELATIONS = [("finetune", 45), ("adapter", 25), ("quantized", 20), ("merge", 10)]
-WORDS = (
-    "model fine-tuned on instruction data evaluation results training procedure hyperparameters learning rate "
-    "batch size intended uses limitations bias risks dataset tokenizer framework versions transformers pytorch "
-    "the this with for and from to of in on a an is was were be"
-).split(" ")  # noqa: SIM905 - one line of prose reads better than a list
+WORDS = [
+    "model",
+    "fine-tuned",
+    "on",
+    "instruction",
+    "data",
+    "evaluation",
+    "results",
+    "training",
+    "procedure",
+    "hyperparameters",
+    "learning",
+    "rate",
+    "batch",
+    "size",
+    "intended",
+    "uses",
+    "limitations",
+    "bias",
+    "risks",
+    "dataset",
+    "tokenizer",
+    "framework",
+    "versions",
+    "transformers",
+    "pytorch",
+    "the",
+    "this",
+    "with",
+    "for",
+    "and",
+    "from",
+    "to",
+    "of",
+    "in",
+    "on",
+    "a",
+    "an",
+    "is",
+    "was",
+    "were",
+    "be",
+]
 
 
 @dataclass(frozen=True)
