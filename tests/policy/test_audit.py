@@ -164,3 +164,27 @@ def test_audit_verdicts_match_trace_on_a_synthetic_hub(tmp_path: Path, knowledge
     assert checked > 300
     assert {c.id for c in result.laundering} == expected_laundering
     assert expected_laundering  # the generator's license mix does launder
+
+
+def test_cycles_and_self_loops_match_trace(tmp_path: Path, knowledge: Knowledge) -> None:
+    rows = [
+        model("loop/a", 5, card("mit", "loop/b")),
+        model("loop/b", 4, card("apache-2.0", "loop/c", "nc/base")),
+        model("loop/c", 3, card("mit", "loop/a")),
+        model("loop/below", 2, card("mit", "loop/c", relation="quantized")),
+        model("loop/self", 1, card("mit", "loop/self", "free/base")),
+        model("nc/base", 1, card("cc-by-nc-4.0")),
+        model("free/base", 1, card("apache-2.0")),
+    ]
+    result = audit_of(tmp_path, knowledge, rows)
+    with DumpStore(tmp_path / "db.sqlite3") as store:
+        graph = load_audit_graph(store, knowledge)
+        from licaudit.terms.bulk_propagation import propagate_bulk
+
+        bulk = propagate_bulk(graph, knowledge.normaliser, knowledge.rules, "commercial", Stance(Reading.STRICT))
+        resolve = chained_resolver(registry_resolver(knowledge), store.facts)
+        for artifact in ("loop/a", "loop/b", "loop/c", "loop/below", "loop/self"):
+            traced = trace(artifact, TraceSettings(uses=("commercial",)), knowledge, resolve)
+            assert bulk.verdict(graph.index[artifact]) is traced.verdict("commercial").verdict, artifact
+    laundered = {case.id for case in result.laundering}
+    assert {"loop/a", "loop/b", "loop/c", "loop/below"} <= laundered and "loop/self" not in laundered
