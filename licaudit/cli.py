@@ -238,13 +238,17 @@ def import_dump(
     from licaudit.reports.audit_report import render_import_summary
     from licaudit.sources.dump_store import DumpStore
 
+    def show(rows: int) -> None:
+        sys.stderr.write(f"\r{rows:,} rows")
+
     incomplete = False
+    tty = sys.stderr.isatty()
     with DumpStore() as store:
         for dump in dumps:
             if not dump.is_file():
                 _fail(f"no such dump file: {dump}")
-            summary = store.import_dump(dump)
-            sys.stderr.write(render_import_summary(summary))
+            summary = store.import_dump(dump, progress=show if tty else None)
+            sys.stderr.write(("\r" if tty else "") + render_import_summary(summary))
             incomplete = incomplete or any(p.number == 0 and p.skipped for p in summary.problems)
     raise typer.Exit(ExitCode.INCOMPLETE if incomplete else ExitCode.OK)
 
