@@ -59,7 +59,7 @@ line = st.tuples(
 ).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(line, min_size=1, max_size=8))
 def test_random_block_lines_agree_with_libyaml(lines: list[str]) -> None:
     front = "\n".join(lines)
