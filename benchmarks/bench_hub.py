@@ -224,7 +224,7 @@ def naive_walk(graph: object, bulk: object) -> list[int]:
 
 def bench_audit(env: dict[str, str], models: int, datasets: int) -> None:
     command = [sys.executable, "-m", "licaudit", "audit", "--format", "json", "--output", os.devnull]
-    seconds, rss, _ = rss_of(command, env)
+    seconds, rss, _, cpu = rss_of(command, env)
     report(
         f"audit of the whole import ({models + datasets:,} rows) end to end, s",
         f"{seconds:.1f}",
