@@ -199,6 +199,10 @@ class DumpStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=30000")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        # Ids arrive in no particular order: with SQLite's default 2 MB page cache, inserts into a
+        # table of a million rows turn into disk reads and the import slows tenfold as it grows.
+        self.db.execute("PRAGMA cache_size=-262144")
+        self.db.execute("PRAGMA mmap_size=2147483648")
         self.db.executescript(_SCHEMA)
         self.db.execute(
             "INSERT OR IGNORE INTO dump_meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
