@@ -82,6 +82,7 @@ class AuditResult:
     laundering_total: int
     laundering_errors: int
     laundering: tuple[LaunderingCase, ...]
+    downstream_total: int
     downstream: tuple[ListedArtifact, ...]
     unknowns: Unknowns
     seconds: dict[str, float]
@@ -165,6 +166,7 @@ def run_audit(graph: CompactGraph, knowledge: Knowledge, settings: AuditSettings
     listed = candidates if settings.limit == 0 else candidates[: settings.limit]
     laundering = tuple(_case(propagation, node) for node in listed)
     downstream: tuple[ListedArtifact, ...] = ()
+    below: list[int] = []
     if settings.downstream_of is not None:
         below = [v for v in scope if v not in roots and kinds[v] != UNRESOLVED_CODE]
         below.sort(key=lambda v: (-downloads[v], graph.ids[v]))
@@ -188,6 +190,7 @@ def run_audit(graph: CompactGraph, knowledge: Knowledge, settings: AuditSettings
         laundering_total=len(candidates),
         laundering_errors=errors,
         laundering=laundering,
+        downstream_total=len(below),
         downstream=downstream,
         unknowns=unknowns,
         seconds=seconds,

@@ -30,6 +30,7 @@ def audit_document(result: AuditResult) -> dict[str, Any]:
         },
         "laundering_total": result.laundering_total,
         "laundering": [_case(case) for case in result.laundering],
+        "downstream_total": result.downstream_total,
         "downstream": [
             {
                 "id": a.id,
@@ -91,7 +92,10 @@ def render_audit_text(result: AuditResult) -> str:
         f"use {result.use}, stance {result.stance}",
     ]
     if result.scope is not None:
-        lines.append(f"scope: downstream of {clean_text(result.scope, 300)} ({len(result.downstream):,} listed)")
+        lines.append(
+            f"scope: {clean_text(result.scope, 300)} and its {result.downstream_total:,} descendants "
+            "(every count below is within it)"
+        )
     lines += ["", "verdicts: " + ", ".join(f"{e.value} {result.verdicts[e]:,}" for e in EFFECTS), ""]
     lines.append(f"{'license family':<32}" + "".join(f"{e.value:>13}" for e in EFFECTS))
     for family, counts in result.families.items():
