@@ -160,7 +160,8 @@ def test_import_then_audit_in_every_format(tmp_path: Path) -> None:
     assert "| launder/child | 900 |" in markdown.stdout and "## Downstream" in markdown.stdout
     text = RUNNER.invoke(app, ["audit", "--use", "research", "--downstream-of", "nc/base"])
     assert text.exit_code == 0 and "license laundering: 0" in text.stdout
-    traced = RUNNER.invoke(app, ["trace", "launder/child", "--format", "json"])
+    traced = RUNNER.invoke(app, ["trace", "launder/child", "--format", "json", "--offline"])
+    assert traced.exit_code == 1, traced.stderr
     assert traced.exit_code == 1 and json.loads(traced.stdout)["verdicts"]["commercial"]["verdict"] == "forbidden"
 
 

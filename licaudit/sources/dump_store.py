@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -195,7 +196,9 @@ class DumpStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_database()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        # `trace` looks artifacts up from crawler threads: one connection, used under a lock.
+        self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        self._lock = threading.Lock()
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=30000")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -234,6 +237,10 @@ class DumpStore:
 
     def facts(self, artifact: str) -> ArtifactFacts | None:
         """One imported artifact as a source fact, for `trace` (same columns the audit reads)."""
+        with self._lock:
+            return self._facts(artifact)
+
+    def _facts(self, artifact: str) -> ArtifactFacts | None:
         query = "SELECT id, kind, license, license_origin, license_quote FROM dump_artifacts WHERE id = ?"
         row = self.db.execute(query, (artifact,)).fetchone()
         if row is None and not artifact.startswith("datasets/"):
