@@ -100,6 +100,19 @@ def registry_resolver(knowledge: Knowledge) -> Resolver:
     return resolve
 
 
+def chained_resolver(*resolvers: Resolver) -> Resolver:
+    """The first source that knows an artifact answers (registry first: curated beats declared)."""
+
+    def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
+        for candidate in resolvers:
+            found = candidate(artifact)
+            if found is not None:
+                return found
+        return None
+
+    return resolve
+
+
 def _crawl_hub(
     target: str, settings: TraceSettings, hub: HubSettings, knowledge: Knowledge, progress: ProgressCallback | None
 ) -> tuple[Crawl, tuple[Descendant, ...], bool]:

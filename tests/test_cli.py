@@ -125,3 +125,46 @@ def test_python_dash_m_runs_the_same_command(world_args: list[str]) -> None:
     assert proc.returncode == 1
     assert "FORBIDDEN" in proc.stdout and "\x1b[" not in proc.stdout
     assert proc.stderr == ""
+
+
+def _hub_dump(tmp_path: Path) -> Path:
+    rows = [
+        {"modelId": "nc/base", "downloads": 50, "card": "---\nlicense: cc-by-nc-4.0\n---\n"},
+        {
+            "modelId": "launder/child",
+            "downloads": 900,
+            "card": "---\nlicense: apache-2.0\nbase_model: nc/base\nbase_model_relation: finetune\n---\n",
+        },
+        {"modelId": 7},
+    ]
+    dump = tmp_path / "hub.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return dump
+
+
+def test_import_then_audit_in_every_format(tmp_path: Path) -> None:
+    missing = RUNNER.invoke(app, ["audit"])
+    assert missing.exit_code == 2 and "licaudit import" in missing.stderr
+    imported = RUNNER.invoke(app, ["import", str(_hub_dump(tmp_path))])
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stdout == ""
+    assert "row 3: `modelId` is a int" in imported.stderr and "2 added" in imported.stderr
+    audited = RUNNER.invoke(app, ["audit", "--format", "json"])
+    assert audited.exit_code == 1, audited.stderr  # laundering found: the gate fails
+    doc = json.loads(audited.stdout)
+    first = doc["laundering"][0]
+    assert first["id"] == "launder/child"
+    assert (first["declared_license"], first["effective_verdict"]) == ("apache-2.0", "forbidden")
+    assert first["path"] == ["nc/base", "launder/child"]
+    markdown = RUNNER.invoke(app, ["audit", "--format", "markdown", "--downstream-of", "nc/base"])
+    assert "| launder/child | 900 |" in markdown.stdout and "## Downstream" in markdown.stdout
+    text = RUNNER.invoke(app, ["audit", "--use", "research", "--downstream-of", "nc/base"])
+    assert text.exit_code == 0 and "license laundering: 0" in text.stdout
+    traced = RUNNER.invoke(app, ["trace", "launder/child", "--format", "json", "--offline"])
+    assert traced.exit_code == 1, traced.stderr
+    assert traced.exit_code == 1 and json.loads(traced.stdout)["verdicts"]["commercial"]["verdict"] == "forbidden"
+
+
+def test_import_of_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = RUNNER.invoke(app, ["import", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 2 and "no such dump file" in result.stderr

@@ -8,6 +8,7 @@ every size, and records problems as errors instead of raising.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -76,10 +77,164 @@ def parse_card(card: str | bytes) -> CardMetadata:
     if match is None:
         return CardMetadata(errors=tuple(errors), body=text)
     front, body = match.group(1), text[match.end() :]
-    data = _load_front_matter(front, errors)
+    data = _flat_front_matter(front) if len(front) <= MAX_FRONT_MATTER_BYTES else None
+    if data is None:
+        data = _load_front_matter(front, errors)
     if data is None:
         return CardMetadata(has_front_matter=True, errors=tuple(errors), body=body)
     return metadata_from_mapping(data, errors, body)
+
+
+# The block-YAML subset nearly every card uses: mappings and sequences by indentation, plain
+# scalars, `[a, b]` lists of plain scalars. For it the result equals libyaml's (a property test
+# compares both); anything else (quotes, anchors, block scalars, tabs, odd indentation) goes to
+# libyaml whole. libyaml builds Python objects in pure Python, so this is several times faster.
+_KEY = r"[A-Za-z_][A-Za-z0-9_.\-]*"
+_PLAIN = r"[A-Za-z0-9_(/][^\s#:,\[\]{}'\"]*(?::[^\s#:,\[\]{}'\"]+)*(?: [^\s#:,\[\]{}'\"]+(?::[^\s#:,\[\]{}'\"]+)*)*"
+_BLOCK_LINE_PATTERN = (
+    rf"( *)(?:(-) +)?(?:({_KEY}):(?: +(?:({_PLAIN})|\[ *((?:{_PLAIN})(?: *, *{_PLAIN})*)? *\]))?|({_PLAIN})) *"
+)
+_SKIP_LINE = re.compile(r" *(?:#.*)?")
+_FLOW_SPLIT = re.compile(r" *, *")
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@functools.cache
+def _block_line() -> re.Pattern[str]:
+    return re.compile(_BLOCK_LINE_PATTERN)  # compiled on first use: start-up stays quick
+
+
+@functools.cache
+def _constructor() -> yaml.constructor.SafeConstructor:
+    return yaml.constructor.SafeConstructor()
+
+
+class _NotFlat(Exception):
+    """The front matter leaves the subset: libyaml reads it."""
+
+
+def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    found: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for first, pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
+        if first is not None:
+            found[first] = list(pairs)
+    return found
+
+
+_RESOLVERS = _implicit_resolvers()
+
+
+def _typed(value: str) -> object:
+    """A plain scalar as YAML 1.1 reads it: `no` is False, `1.0` a float, `2024-01-01` a date."""
+    for tag, pattern in _RESOLVERS.get(value[:1], ()):
+        if pattern.match(value):
+            if tag == _STR_TAG:
+                return value
+            constructor = _constructor()
+            return constructor.yaml_constructors[tag](constructor, yaml.ScalarNode(tag, value))
+    return value
+
+
+def _key(name: str) -> str:
+    if _typed(name) is not name:
+        raise _NotFlat  # a key YAML would read as a bool, number or null
+    return name
+
+
+# A parsed line: (indent, dashed, content column, key, scalar value, flow list, has flow list)
+_Line = tuple[int, bool, int, str | None, str | None, str | None, bool]
+
+
+def _flat_front_matter(front: str) -> dict[str, object] | None:
+    """Front matter in the block subset, read without libyaml; None means "ask libyaml"."""
+    lines: list[_Line] = []
+    block_line = _block_line()
+    for raw in front.split("\n"):
+        raw = raw.rstrip("\r")
+        found = block_line.fullmatch(raw)
+        if found is None:
+            if _SKIP_LINE.fullmatch(raw):
+                continue
+            return None
+        indent, dash, key, scalar, flow, item = found.groups()
+        if item is not None and dash is None:
+            return None  # a bare scalar line: a multi-line scalar, or junk
+        flowed = key is not None and scalar is None and "[" in raw
+        column = found.start(3) if key is not None else found.start(6)
+        lines.append((len(indent), dash is not None, column, key, scalar if key else item, flow, flowed))
+    if not lines:
+        return {}
+    try:
+        data, position = _block(lines, 0, 0)
+    except _NotFlat:
+        return None
+    if position != len(lines) or not isinstance(data, dict):
+        return None
+    return data
+
+
+def _block(lines: list[_Line], position: int, indent: int) -> tuple[object, int]:
+    if lines[position][1]:
+        return _sequence(lines, position, indent)
+    return _mapping(lines, position, indent, indent)
+
+
+def _value(lines: list[_Line], position: int, line: _Line, parent_column: int) -> tuple[object, int]:
+    """The value after `key:` on `line`: inline, a flow list, a nested block, or null."""
+    _indent, _dash, _column, _key_name, scalar, flow, flowed = line
+    if scalar is not None:
+        return _typed(scalar), position
+    if flowed:
+        return [_typed(v) for v in _FLOW_SPLIT.split(flow)] if flow else [], position
+    if position < len(lines):
+        following = lines[position]
+        if following[0] > parent_column or (following[0] == parent_column and following[1]):
+            return _block(lines, position, following[0])
+    return None, position
+
+
+def _mapping(lines: list[_Line], position: int, indent: int, column: int) -> tuple[dict[str, object], int]:
+    """Keys at `column`; the first line may sit after a dash (`- key: v`) at `indent`."""
+    result: dict[str, object] = {}
+    first = True
+    while position < len(lines):
+        line = lines[position]
+        line_indent, dashed, line_column, key, _scalar, _flow, _flowed = line
+        if first:
+            first = False
+        elif dashed or line_indent != column:
+            break
+        if key is None:
+            raise _NotFlat
+        name = _key(key)
+        if name in result:
+            raise _NotFlat  # a repeated key: leave the rule to libyaml
+        result[name], position = _value(lines, position + 1, line, line_column)
+    if position < len(lines) and lines[position][0] > column and not lines[position][1]:
+        raise _NotFlat
+    if position < len(lines) and lines[position][1] and lines[position][0] > indent:
+        raise _NotFlat
+    return result, position
+
+
+def _sequence(lines: list[_Line], position: int, indent: int) -> tuple[list[object], int]:
+    items: list[object] = []
+    while position < len(lines):
+        line = lines[position]
+        line_indent, dashed, column, key, scalar, _flow, _flowed = line
+        if not dashed or line_indent != indent:
+            break
+        if key is None:
+            items.append(_typed(scalar or ""))
+            position += 1
+            if position < len(lines) and lines[position][0] > indent:
+                raise _NotFlat  # a continued scalar or a deeper block after a scalar item
+            continue
+        mapping, position = _mapping(lines, position, indent, column)
+        items.append(mapping)
+    if position < len(lines) and lines[position][0] > indent:
+        raise _NotFlat
+    return items, position
 
 
 def _load_front_matter(front: str, errors: list[str]) -> dict[str, object] | None:

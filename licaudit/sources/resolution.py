@@ -10,10 +10,14 @@ import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.sources.facts import ArtifactFacts
+
+if TYPE_CHECKING:
+    from licaudit.sources.dump_store import DumpStore
 from licaudit.sources.hub import FetchStatus, HubClient, HubSettings
 from licaudit.sources.hub_cache import HubCache
 from licaudit.sources.license_text import LicenseIdentifier
@@ -46,8 +50,10 @@ class LayeredSource:
         identifier: LicenseIdentifier,
         check_cards: bool = False,
         lister: HubClient | None = None,
+        imported: DumpStore | None = None,
     ) -> None:
         self.registry = registry
+        self.imported = imported  # `licaudit import`ed card dumps: after the registry, before the Hub
         self.hub = hub
         self.lister = lister or hub  # for --descendants, even when ancestors come from the registry alone
         self.identifier = identifier
@@ -82,6 +88,10 @@ class LayeredSource:
                 return Lookup(recorded)
         if curated is not None and (not curated.on_hub or not self.check_cards or self.hub is None):
             return Lookup(curated)
+        if curated is None and self.imported is not None:
+            dumped = self.imported.facts(artifact)
+            if dumped is not None:
+                return Lookup(dumped)
         if self.hub is None or normalise_id(artifact).startswith("services/"):
             return Lookup(curated)
         if curated is not None:
@@ -181,6 +191,8 @@ class LayeredSource:
         return self.lister.children(curated.id if curated is not None else artifact, limit)
 
     def close(self) -> None:
+        if self.imported is not None:
+            self.imported.close()
         for client in {id(c): c for c in (self.hub, self.lister) if c is not None}.values():
             if client.cache is not None:
                 client.cache.close()
@@ -259,4 +271,24 @@ def open_source(
     except (OSError, sqlite3.Error):
         cache = None
     hub = HubClient(settings, cache)
-    return LayeredSource(registry, hub if use_hub else None, identifier, settings.check_cards, hub)
+    return LayeredSource(registry, hub if use_hub else None, identifier, settings.check_cards, hub, _imported(settings))
+
+
+def _imported(settings: HubSettings) -> DumpStore | None:
+    """The imported dumps, when `licaudit import` ever ran against this cache (never created here)."""
+    import sqlite3
+    from pathlib import Path
+
+    from licaudit.data_cache import default_cache_dir
+    from licaudit.sources.dump_store import DATABASE_NAME, DumpStore
+
+    database = (Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()) / DATABASE_NAME
+    try:
+        if not database.exists():
+            return None
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as probe:
+            if probe.execute("SELECT 1 FROM sqlite_master WHERE name = 'dump_artifacts'").fetchone() is None:
+                return None
+        return DumpStore(database)
+    except (OSError, sqlite3.Error):
+        return None
