@@ -275,6 +275,12 @@ def _outcome(
     return outcome, findings
 
 
+def judge_trace(result: TraceResult, policy: Policy, knowledge: Knowledge, today: dt.date) -> list[GateFinding]:
+    """The policy's findings on one traced artifact (a planned run output, say), severities and waivers applied."""
+    _, findings = _outcome(result, result.target, (), knowledge, policy)
+    return judge([(finding, ()) for finding in findings], policy, today)
+
+
 def check_model_folder(
     folder: Path,
     policy: Policy,

@@ -15,10 +15,13 @@ from pathlib import Path
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.errors import UsageError
+from licaudit.gate import default_today, judge_trace
 from licaudit.knowledge import Knowledge
 from licaudit.pipeline import TraceResult, TraceSettings, registry_resolver, trace
 from licaudit.plugins.api import ConfigError, InputSpec, OutputSpec, PlannedInput, RunPlan
+from licaudit.policy.policy_file import Policy, load_policy, presets_folder
 from licaudit.policy.verdicts import Verdict
+from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts, ParentLink
 from licaudit.sources.provenance import is_local_folder, read_local_folder
 from licaudit.terms.expressions import UNKNOWN_LICENSE_ID, leaves
@@ -41,7 +44,7 @@ class PolicySettings:
     def canonical(self) -> dict[str, str]:
         settings = {"use": self.use, "stance": self.stance.label}
         if self.policy_file is not None:
-            settings["policy_file_sha256"] = hashlib.sha256(self.policy_file.read_bytes()).hexdigest()
+            settings["policy_file_sha256"] = hashlib.sha256(_policy_bytes(self.policy_file)).hexdigest()
         return settings
 
     def digest(self) -> str:
@@ -116,10 +119,29 @@ def resolve_input(
     return None
 
 
+def _policy_bytes(spec: Path) -> bytes:
+    """A policy file's bytes, or a preset's (`--policy commercial`)."""
+    if spec.is_file():
+        return spec.read_bytes()
+    preset = presets_folder(shipped_folder("rules")) / f"{spec}.yaml"
+    return preset.read_bytes() if preset.is_file() else str(spec).encode()
+
+
+def load_run_policy(settings: PolicySettings, knowledge: Knowledge) -> Policy | None:
+    """The policy file or preset a run is gated under, for the output's intended use alone."""
+    if settings.policy_file is None:
+        return None
+    policy = load_policy(str(settings.policy_file), knowledge, default_today(), shipped_folder("rules"), Path.cwd())
+    return replace(policy, uses=(settings.use,))
+
+
 def gate_plan(plan: RunPlan, settings: PolicySettings, knowledge: Knowledge) -> GateDecision:
     """Trace the planned output node and decide; starts nothing."""
     if settings.use not in knowledge.rules.uses:
         raise UsageError(f"unknown use {settings.use!r}; known: {sorted(knowledge.rules.uses)}")
+    policy = load_run_policy(settings, knowledge)
+    if policy is not None:
+        settings = replace(settings, stance=policy.stance)  # the policy's reading of unsettled questions
     recorded: dict[ArtifactId, ArtifactFacts] = {}
     resolved = tuple(
         ResolvedInput(p, resolve_input(p.spec, knowledge, plan.config_source, recorded)) for p in plan.inputs
@@ -159,7 +181,7 @@ def gate_plan(plan: RunPlan, settings: PolicySettings, knowledge: Knowledge) -> 
     # Pass 2: the output carrying that license: exactly what `licaudit trace ./output` will see.
     result = run_trace(planned_node(license_.expression or None))
     verdict = result.verdict(settings.use)
-    refusals = _refusals(resolved, result, verdict, settings)
+    refusals = _refusals(resolved, result, verdict, settings, policy, knowledge)
     if not license_.ids:
         refusals.insert(0, "no catalogued license reaches the output; name one as `output.license` in the config")
     return GateDecision(
@@ -208,7 +230,12 @@ def compute_license(
 
 
 def _refusals(
-    resolved: Sequence[ResolvedInput], result: TraceResult, verdict: Verdict, settings: PolicySettings
+    resolved: Sequence[ResolvedInput],
+    result: TraceResult,
+    verdict: Verdict,
+    settings: PolicySettings,
+    policy: Policy | None,
+    knowledge: Knowledge,
 ) -> list[str]:
     refusals: list[str] = []
     for item in resolved:
@@ -226,19 +253,16 @@ def _refusals(
                 refusals.append(f"{spec.role} {item.facts.id!r}: its terms are unknown for {settings.use} use")
     if verdict.verdict in REFUSED:
         refusals.append(f"the output would be {verdict.verdict.value} for {settings.use} use")
-    refusals += _policy_refusals(result, verdict, settings)
+    refusals += _policy_refusals(result, policy, knowledge)
     return refusals
 
 
-def _policy_refusals(result: TraceResult, verdict: Verdict, settings: PolicySettings) -> list[str]:
-    """Issue 4 swaps in its policy evaluation (file, preset, waivers) here."""
-    del result, verdict
-    if settings.policy_file is not None:
-        raise UsageError(
-            f"policy file {settings.policy_file}: policy files are not supported by this build yet; "
-            "the gate decides from the trace verdict for --use"
-        )
-    return []
+def _policy_refusals(result: TraceResult, policy: Policy | None, knowledge: Knowledge) -> list[str]:
+    """What the policy file says beyond the verdict: unaccepted conditions, denied licenses, waivers."""
+    if policy is None:
+        return []
+    findings = judge_trace(result, policy, knowledge, default_today())
+    return [f"{f.kind.value}: {f.message}" for f in findings if f.blocks(policy.fail_on)]
 
 
 def explain_decision(decision: GateDecision) -> str:

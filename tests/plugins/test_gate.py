@@ -79,11 +79,27 @@ def test_policy_digest_is_stable_and_changes_with_the_settings(tmp_path: Path) -
     assert with_file != PolicySettings("commercial", STRICT, policy).digest()
 
 
-def test_policy_files_are_not_silently_ignored(knowledge: Knowledge, tmp_path: Path) -> None:
+def test_a_policy_file_refuses_what_the_verdict_alone_allows_and_a_waiver_lets_it_pass(
+    knowledge: Knowledge, tmp_path: Path
+) -> None:
+    assert gate_inputs(["local/tiny-gpt2"], knowledge=knowledge).allowed
     policy = tmp_path / "licaudit.yaml"
-    policy.write_text("use: commercial\n")
-    with pytest.raises(UsageError, match="policy files are not supported"):
-        gate_inputs(["local/tiny-gpt2"], policy_file=policy, knowledge=knowledge)
+    policy.write_text("schema_version: 1\nextends: commercial\nlicenses:\n  deny: [Apache-2.0]\n")
+    refused = gate_inputs(["local/tiny-gpt2"], policy_file=policy, knowledge=knowledge)
+    assert not refused.allowed
+    assert any(r.startswith("license-denied") and "Apache-2.0" in r for r in refused.refusals)
+    policy.write_text(
+        "schema_version: 1\nextends: commercial\nlicenses:\n  deny: [Apache-2.0]\nwaivers:\n"
+        "  - artifact: 'local/*'\n    finding: license-denied\n    reason: legal-approved\n"
+        "    justification: reviewed by counsel\n    approved_by: legal@example.org\n"
+        "    approved: 2026-01-01\n    expires: 2099-01-01\n"
+    )
+    assert gate_inputs(["local/tiny-gpt2"], policy_file=policy, knowledge=knowledge).allowed
+
+
+def test_a_preset_name_works_as_the_policy(knowledge: Knowledge) -> None:
+    assert gate_inputs(["local/tiny-gpt2"], policy_file=Path("commercial"), knowledge=knowledge).allowed
+    assert not gate_inputs(["huggyllama/llama-7b"], policy_file=Path("commercial"), knowledge=knowledge).allowed
 
 
 def test_an_unknown_use_is_a_usage_error(knowledge: Knowledge) -> None:
