@@ -72,3 +72,21 @@ class LineageGraph:
 
     def self_loops(self) -> list[Edge]:
         return [data["edge"] for u, v, data in self._graph.edges(data=True) if u == v]
+
+    def to_graphml(
+        self,
+        node_attributes: dict[ArtifactId, dict[str, str]],
+        edge_attributes: list[tuple[Edge, dict[str, str]]],
+    ) -> str:
+        """GraphML of the lineage with the given string attributes (networkx writes and escapes it)."""
+        out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        for artifact in self.artifacts():
+            out.add_node(artifact, **node_attributes.get(artifact, {}))
+        for edge, attributes in edge_attributes:
+            out.add_edge(edge.parent, edge.child, key=edge.relation.value, **attributes)
+        return "\n".join(nx.generate_graphml(out, encoding="utf-8", prettyprint=True)) + "\n"
+
+    def depths_from(self, target: ArtifactId) -> dict[ArtifactId, int]:
+        """Fewest parent hops from `target` to each ancestor (target 0); cycles are harmless."""
+        lengths: dict[ArtifactId, int] = nx.single_source_shortest_path_length(self._graph.reverse(copy=False), target)
+        return lengths
