@@ -5,14 +5,17 @@ from __future__ import annotations
 import sys
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, assert_never
 
 import typer
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console
 
     from licaudit.knowledge import Knowledge
+    from licaudit.pipeline import TraceResult
 
 
 class ExitCode(IntEnum):
@@ -211,6 +214,123 @@ def registry_show(
         sys.stdout.write(json.dumps(record_document(record, knowledge), indent=2, ensure_ascii=False) + "\n")
     else:
         render_record(record, knowledge, _stdout_console())
+
+
+class ExportFormat(StrEnum):
+    SPDX2 = "spdx2"
+    SPDX3 = "spdx3"
+    CYCLONEDX = "cyclonedx"
+    GRAPHML = "graphml"
+    DOT = "dot"
+    MERMAID = "mermaid"
+    HTML = "html"
+
+
+class NoticeFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+
+
+def _traced_for_export(
+    artifact: str, use: str | None, stance: StanceChoice, depth: int | None, rules: Path | None, registry: Path | None
+) -> TraceResult:
+    from licaudit.errors import LicauditError
+    from licaudit.pipeline import TraceSettings
+    from licaudit.pipeline import trace as run_trace
+    from licaudit.terms.flow_rules import Reading, Stance
+
+    knowledge = _knowledge(rules, registry)
+    uses = tuple(dict.fromkeys([*([use] if use else []), *knowledge.rules.uses]))
+    settings = TraceSettings(uses=uses, stance=Stance(Reading(stance.value)), max_depth=depth)
+    try:
+        return run_trace(artifact, settings, knowledge)
+    except LicauditError as error:
+        _fail(str(error))
+
+
+def _creation_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible documents), else now; whole seconds, UTC."""
+    import os
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            _fail(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, not {epoch!r}")
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+@app.command()
+def export(
+    artifact: Annotated[str, typer.Argument(help="Artifact id, e.g. tatsu-lab/alpaca-7b-wdiff.")],
+    export_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Document format.")],
+    output: OutputOption = None,
+    use: Annotated[
+        str, typer.Option("--use", "-u", help="Use whose verdict colours graphs and the HTML report.")
+    ] = "commercial",
+    stance: Annotated[
+        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
+    ] = StanceChoice.STRICT,
+    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Export the traced lineage as SPDX, CycloneDX, a graph or a self-contained HTML report."""
+    result = _traced_for_export(artifact, use, stance, depth, rules, registry)
+    match export_format:
+        case ExportFormat.SPDX2:
+            from licaudit.reports.spdx2 import render_spdx2
+
+            text = render_spdx2(result, _creation_time())
+        case ExportFormat.SPDX3:
+            from licaudit.reports.spdx3 import render_spdx3
+
+            text = render_spdx3(result, _creation_time())
+        case ExportFormat.CYCLONEDX:
+            from licaudit.reports.cyclonedx import render_cyclonedx
+
+            text = render_cyclonedx(result, _creation_time())
+        case ExportFormat.GRAPHML:
+            from licaudit.reports.graphml import render_graphml
+
+            text = render_graphml(result)
+        case ExportFormat.DOT:
+            from licaudit.reports.dot import render_dot
+
+            text = render_dot(result, use)
+        case ExportFormat.MERMAID:
+            from licaudit.reports.mermaid import render_mermaid
+
+            text = render_mermaid(result, use)
+        case ExportFormat.HTML:
+            from licaudit.reports.html import render_html
+
+            text = render_html(result, use)
+        case _:
+            assert_never(export_format)
+    _emit(text, output)
+
+
+@app.command()
+def notice(
+    artifact: Annotated[str, typer.Argument(help="Artifact id, e.g. meta-llama/Llama-2-7b-hf.")],
+    notice_format: Annotated[NoticeFormat, typer.Option("--format", "-f", help="Notice format.")] = NoticeFormat.TEXT,
+    output: OutputOption = None,
+    stance: Annotated[
+        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
+    ] = StanceChoice.STRICT,
+    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Write the attribution notices someone redistributing the artifact must ship."""
+    from licaudit.reports.notice import render_notice_markdown, render_notice_text
+
+    result = _traced_for_export(artifact, None, stance, depth, rules, registry)
+    render = render_notice_markdown if notice_format is NoticeFormat.MARKDOWN else render_notice_text
+    _emit(render(result), output)
 
 
 @app.command()
