@@ -278,7 +278,17 @@ def export(
     registry: RegistryOption = None,
 ) -> None:
     """Export the traced lineage as SPDX, CycloneDX, a graph or a self-contained HTML report."""
+    from licaudit.errors import LicauditError
+
     result = _traced_for_export(artifact, use, stance, depth, rules, registry)
+    try:
+        text = _render_export(result, export_format, use)
+    except LicauditError as error:
+        _fail(str(error))
+    _emit(text, output)
+
+
+def _render_export(result: TraceResult, export_format: ExportFormat, use: str) -> str:
     match export_format:
         case ExportFormat.SPDX2:
             from licaudit.reports.spdx2 import render_spdx2
@@ -310,7 +320,7 @@ def export(
             text = render_html(result, use)
         case _:
             assert_never(export_format)
-    _emit(text, output)
+    return text
 
 
 @app.command()

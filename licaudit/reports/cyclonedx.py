@@ -15,6 +15,7 @@ from typing import Any
 
 from licaudit import __version__
 from licaudit.artifacts import ArtifactKind, Relation
+from licaudit.errors import UsageError
 from licaudit.pipeline import TraceResult
 from licaudit.reports.lineage_view import NodeView, hub_url, node_views, spdx_expression
 from licaudit.terms.expressions import AllOf, AnyOf, LicenseExpr, LicenseLeaf, is_unknown, leaves
@@ -49,10 +50,7 @@ def cyclonedx_document(result: TraceResult, created: datetime) -> dict[str, Any]
         entry = _service(view) if view.kind is ArtifactKind.SERVICE else _component(view)
         entry["properties"] = [
             *entry.get("properties", []),
-            *(
-                {"name": f"licaudit:verdict:{use}", "value": effect}
-                for use, effect in view.verdicts.items()
-            ),
+            *({"name": f"licaudit:verdict:{use}", "value": effect} for use, effect in view.verdicts.items()),
         ]
         ancestors = [
             _ancestor(views[edge.parent], edge.relation)
@@ -131,7 +129,10 @@ def _ancestor(view: NodeView, relation: Relation) -> dict[str, Any]:
     return {
         "type": kind,
         "name": view.id,
-        "properties": [{"name": "licaudit:relation", "value": relation.value}, {"name": "licaudit:ref", "value": view.id}],
+        "properties": [
+            {"name": "licaudit:relation", "value": relation.value},
+            {"name": "licaudit:ref", "value": view.id},
+        ],
     }
 
 
@@ -153,8 +154,12 @@ def _licenses(view: NodeView) -> dict[str, Any]:
 
 
 def _license_ref(leaf: LicenseLeaf) -> dict[str, Any]:
-    from cyclonedx.spdx import is_supported_id
-
+    try:
+        from cyclonedx.spdx import is_supported_id  # the SPDX ids the CycloneDX schema accepts
+    except ImportError as error:
+        raise UsageError(
+            "CycloneDX export needs cyclonedx-python-lib: pip install 'licaudit-lineage[export]'"
+        ) from error
     license_ = leaf.license
     assert license_ is not None
     if is_supported_id(license_.id):

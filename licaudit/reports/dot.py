@@ -37,6 +37,8 @@ def render_dot(result: TraceResult, use: str) -> str:
         lines.append(f"  {quote(view.id)} [{rendered}];")
     for edge in result.graph.edges():
         relation = edge.relation.value
-        lines.append(f"  {quote(edge.parent)} -> {quote(edge.child)} [label={quote(relation)}, relation={quote(relation)}];")
+        lines.append(
+            f"  {quote(edge.parent)} -> {quote(edge.child)} [label={quote(relation)}, relation={quote(relation)}];"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"

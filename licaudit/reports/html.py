@@ -67,7 +67,8 @@ def render_html(result: TraceResult, use: str) -> str:
 </nav>
 <main>
 <div id="graph-wrap">{svg}</div>
-<aside id="details" aria-live="polite"><p class="hint">Click a node to see its license, terms, evidence and findings.</p></aside>
+<aside id="details" aria-live="polite">
+<p class="hint">Click a node to see its license, terms, evidence and findings.</p></aside>
 </main>
 <section id="findings-panel" aria-label="Findings"></section>
 <script type="application/json" id="report-data">{_json_for_script(data)}</script>
@@ -77,9 +78,7 @@ def render_html(result: TraceResult, use: str) -> str:
 """
 
 
-def _layout(
-    result: TraceResult, views: list[NodeView]
-) -> tuple[dict[ArtifactId, tuple[float, float]], float, float]:
+def _layout(result: TraceResult, views: list[NodeView]) -> tuple[dict[ArtifactId, tuple[float, float]], float, float]:
     """Target on top, each ancestor in the layer of its fewest hops; wide layers wrap onto rows."""
     depths = result.graph.depths_from(result.target)
     deepest = max(depths.values(), default=0)
@@ -153,7 +152,7 @@ def _svg(
         parts.append(
             f'<g class="node{target}" id="node-{keys[view.id]}" data-key="{keys[view.id]}" data-verdict="{verdict}" '
             f'transform="translate({x:.0f},{y:.0f})" tabindex="0" role="button" aria-label="{_text(view.id)}">'
-            f'<title>{_text(view.id)}: {_text(view.concluded_text)}</title>'
+            f"<title>{_text(view.id)}: {_text(view.concluded_text)}</title>"
             f'<rect width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8"/>'
             f'<text class="node-id" x="10" y="20">{_text(_short(view.id))}</text>'
             f'<text class="node-license" x="10" y="40">{_text(_short(view.kind.value + " · " + view.concluded_text))}'
@@ -164,9 +163,7 @@ def _svg(
     return "".join(parts)
 
 
-def _report_data(
-    result: TraceResult, views: list[NodeView], keys: dict[ArtifactId, str], use: str
-) -> dict[str, Any]:
+def _report_data(result: TraceResult, views: list[NodeView], keys: dict[ArtifactId, str], use: str) -> dict[str, Any]:
     graph = result.graph
     licenses: dict[str, License] = {}
     nodes = []
@@ -186,7 +183,11 @@ def _report_data(
                 "verdicts": view.verdicts,
                 "evidence": [_evidence(e) for e in facts.license_evidence],
                 "parents": [
-                    {"key": keys[e.parent], "relation": e.relation.value, "evidence": [_evidence(x) for x in e.evidence]}
+                    {
+                        "key": keys[e.parent],
+                        "relation": e.relation.value,
+                        "evidence": [_evidence(x) for x in e.evidence],
+                    }
                     for e in graph.parent_edges(view.id)
                 ],
                 "children": [keys[e.child] for e in graph.child_edges(view.id)],
@@ -270,7 +271,13 @@ def _csp_hash(content: str) -> str:
 def _json_for_script(data: object) -> str:
     """JSON that cannot end its <script> element or open a comment: <, >, & and line separators escaped."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, code)
     return xml_safe(text)
 

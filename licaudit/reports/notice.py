@@ -86,7 +86,9 @@ def render_notice_text(result: TraceResult) -> str:
         lines.append("No license in the traced lineage requires an attribution or notice.")
     for entry in entries:
         lines.append("=" * 72)
-        lines.append(clean_text(entry.artifact) + ("" if entry.name == entry.artifact else f" ({clean_text(entry.name)})"))
+        lines.append(
+            clean_text(entry.artifact) + ("" if entry.name == entry.artifact else f" ({clean_text(entry.name)})")
+        )
         if entry.url:
             lines.append(f"  Source: {clean_text(entry.url)}")
         if entry.license is not None:
@@ -118,7 +120,9 @@ def render_notice_markdown(result: TraceResult) -> str:
     if not entries:
         lines.append("No license in the traced lineage requires an attribution or notice.")
     for entry in entries:
-        title = _md(entry.artifact) if entry.name == entry.artifact else f"{_md(entry.name)} (`{_code(entry.artifact)}`)"
+        title = (
+            _md(entry.artifact) if entry.name == entry.artifact else f"{_md(entry.name)} (`{_code(entry.artifact)}`)"
+        )
         lines.append(f"## {title}")
         lines.append("")
         if entry.url:

@@ -16,7 +16,7 @@ from licaudit.reports.verdict_text import verdict_statement
 from licaudit.terms.catalog import License
 
 if TYPE_CHECKING:
-    from spdx_tools.spdx.model import Document, Package, Relationship
+    from spdx_tools.spdx.model import Document, Package
 
 _SPDX_ID_CHARS = re.compile(r"[^A-Za-z0-9.\-]+")
 NAMESPACE_BASE = "https://licaudit.invalid/spdx"  # .invalid: an identifier, never fetched
@@ -170,10 +170,8 @@ def _ref_id(license_: License) -> str:
 
 def _reference_text(license_: License) -> str:
     lines = [f"{license_.name}.", f"Full text: {license_.url}" if license_.url else "Full text: not recorded."]
-    for term in license_.terms:
-        if term.clause:
-            lines.append(f'{term.kind.value}: "{term.clause}"')
-    return "\n".join(lines)
+    quoted = dict.fromkeys(f'{term.kind.value}: "{term.clause}"' for term in license_.terms if term.clause)
+    return "\n".join([*lines, *quoted])
 
 
 def _namespace(result: TraceResult, created: datetime) -> str:

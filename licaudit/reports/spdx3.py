@@ -117,7 +117,11 @@ def _package(view: NodeView, spdx_id: str) -> dict[str, Any]:
         case ArtifactKind.DATASET:
             # The data's type is not something licaudit knows: never invent it.
             element.update(
-                {"type": "dataset_DatasetPackage", "software_primaryPurpose": "data", "dataset_datasetType": ["noAssertion"]}
+                {
+                    "type": "dataset_DatasetPackage",
+                    "software_primaryPurpose": "data",
+                    "dataset_datasetType": ["noAssertion"],
+                }
             )
         case ArtifactKind.SERVICE | ArtifactKind.UNRESOLVED:
             element.update({"type": "software_Package", "software_primaryPurpose": "other"})
@@ -167,4 +171,3 @@ def _relationship(spdx_id: str, source: str, rel_type: str, target: str) -> dict
 def _namespace(result: TraceResult, created: datetime) -> str:
     seed = "\n".join([result.target, created.isoformat(), __version__, *result.graph.artifacts()])
     return f"{NAMESPACE_BASE}/{hashlib.sha256(seed.encode('utf-8')).hexdigest()[:32]}"
-

@@ -9,7 +9,7 @@ from licaudit.policy.verdicts import Reason
 
 def path_text(reason: Reason) -> str:
     carried = reason.carried
-    text = carried.path[0]
+    text: str = carried.path[0]
     for relation, artifact in zip(carried.relations, carried.path[1:], strict=True):
         text += f" -{relation.value}-> {artifact}"
     if carried.question is not None:
