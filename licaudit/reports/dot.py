@@ -28,6 +28,7 @@ def render_dot(result: TraceResult, use: str) -> str:
     ]
     for view in node_views(result):
         attributes = node_attributes(view, result.target)
+        attributes["artifact_name"] = attributes.pop("name")  # `name` would clash with the node id in DOT tools
         verdict = view.verdicts.get(use, "unknown")
         attributes["label"] = f"{view.id}\n{view.concluded_text}\n{use}: {verdict}"
         attributes["fillcolor"] = VERDICT_COLOURS[verdict]
