@@ -47,7 +47,7 @@ def render_html(result: TraceResult, use: str) -> str:
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
+<meta http-equiv="Content-Security-Policy" content="{escape(csp, quote=False)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="licaudit {escape(__version__)}">
 <title>{_text(title)}</title>

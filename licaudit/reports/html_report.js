@@ -92,16 +92,23 @@
 
   function renderFindings() {
     var panel = document.getElementById("findings-panel");
-    panel.appendChild(el("h2", null, "Findings (" + data.findings.length + ")"));
-    var list = el("ul");
+    var box = el("details");
+    box.open = data.findings.length <= 50;  // a big lineage's findings stay folded until asked for
+    box.appendChild(el("summary", null, "Findings (" + data.findings.length + ")"));
+    var list = el("ul", { "class": "findings-list" });
     data.findings.forEach(function (f) {
       var li = el("li", { "class": "finding " + f.severity });
       li.appendChild(el("b", null, f.severity + " " + f.kind + ": "));
       li.appendChild(document.createTextNode(f.message + " "));
-      if (f.artifact) { li.appendChild(nodeLink(f.artifact)); }
+      if (f.artifact) {
+        li.appendChild(document.createTextNode("(at "));
+        li.appendChild(nodeLink(f.artifact));
+        li.appendChild(document.createTextNode(")"));
+      }
       list.appendChild(li);
     });
-    panel.appendChild(list);
+    box.appendChild(list);
+    panel.appendChild(box);
   }
 
   function evidenceList(items) {
