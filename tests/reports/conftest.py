@@ -37,7 +37,9 @@ def hostile_records() -> list[dict[str, Any]]:
     evil = record(HOSTILE_ID, HOSTILE_LICENSE, ("finetune", "org/base"))
     evil["name"] = HOSTILE_NAME
     return [
-        record("org/app", "mit", ("finetune", HOSTILE_ID), ("trained_on", "datasets/org/data"), ("merge", "org/loop-a")),
+        record(
+            "org/app", "mit", ("finetune", HOSTILE_ID), ("trained_on", "datasets/org/data"), ("merge", "org/loop-a")
+        ),
         evil,
         record("org/base", "other"),
         record("datasets/org/data", None, ("generated_by", "services/org/api")),
@@ -64,7 +66,11 @@ def big_records(size: int = 500) -> list[dict[str, Any]]:
         records.append(record(dataset, licenses[i % len(licenses)], *parents))
     relations = ["finetune", "merge", "adapter", "quantized", "distilled_from"]
     for i, model in enumerate(models):
-        parents = [(relations[(i + k) % len(relations)], models[c]) for k, c in enumerate((2 * i + 1, 2 * i + 2)) if c < len(models)]
+        parents = [
+            (relations[(i + k) % len(relations)], models[c])
+            for k, c in enumerate((2 * i + 1, 2 * i + 2))
+            if c < len(models)
+        ]
         if i % 2 == 0:
             parents.append(("trained_on", datasets[i % len(datasets)]))
         if i % 7 == 0:
@@ -75,7 +81,11 @@ def big_records(size: int = 500) -> list[dict[str, Any]]:
     leftovers = [d for d in datasets if d not in used]
     for index, dataset in enumerate(leftovers):
         records[len(services) + len(datasets) + len(models) - 1 - index % 20]["parents"].append(
-            {"id": dataset, "relation": "trained_on", "sources": [{"url": "https://example.org/card", "quote": dataset}]}
+            {
+                "id": dataset,
+                "relation": "trained_on",
+                "sources": [{"url": "https://example.org/card", "quote": dataset}],
+            }
         )
     return records
 

@@ -56,7 +56,10 @@ def test_alpaca_model_card_pedigree_and_licenses(alpaca: TraceResult) -> None:
     props = {p["name"]: p["value"] for p in wdiff["properties"]}
     assert props["licaudit:verdict:commercial"] == "forbidden"
     deps = {d["ref"]: d["dependsOn"] for d in bom["dependencies"]}
-    assert deps["datasets/tatsu-lab/alpaca"] == ["datasets/yizhongw/self-instruct-seed-tasks", "services/openai/text-davinci-003"]
+    assert deps["datasets/tatsu-lab/alpaca"] == [
+        "datasets/yizhongw/self-instruct-seed-tasks",
+        "services/openai/text-davinci-003",
+    ]
 
 
 def test_alpaca_golden(alpaca: TraceResult) -> None:

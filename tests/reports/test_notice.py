@@ -23,7 +23,9 @@ def test_llama2_notice_text_comes_from_the_license_file(shipped_trace) -> None:
     result = shipped_trace("lmsys/vicuna-13b-v1.5")
     text = render_notice_text(result)
     clause = next(
-        t.clause for t in result.knowledge.catalog.licenses["LicenseRef-Llama-2-Community"].terms if t.id == "notice-file"
+        t.clause
+        for t in result.knowledge.catalog.licenses["LicenseRef-Llama-2-Community"].terms
+        if t.id == "notice-file"
     )
     assert clause is not None and clause.startswith("Llama 2 is licensed under the LLAMA 2 Community License")
     assert f'"{clause}"' in text
@@ -39,7 +41,7 @@ def test_llama3_requires_built_with_display_and_naming(shipped_trace) -> None:
 
 def test_every_notice_duty_names_its_artifact_license_and_source(alpaca: TraceResult) -> None:
     entries = notice_entries(alpaca)
-    assert [e.artifact for e in entries][0] == "tatsu-lab/alpaca-7b-wdiff"  # the traced artifact first
+    assert entries[0].artifact == "tatsu-lab/alpaca-7b-wdiff"  # the traced artifact first
     assert {e.artifact for e in entries} >= {"facebookresearch/llama-7b", "datasets/tatsu-lab/alpaca"}
     for entry in entries:
         assert entry.license is not None and entry.duties

@@ -51,7 +51,10 @@ def test_alpaca_packages_licenses_relationships_and_verdict(alpaca: TraceResult)
     assert (wdiff_id, "GENERATED_FROM", ids["datasets/tatsu-lab/alpaca"]) in relationships
     (verdict,) = wdiff["annotations"]
     assert verdict["annotationType"] == "REVIEW" and verdict["annotator"] == "Tool: licaudit-0.1.0"
-    assert "commercial=forbidden" in verdict["comment"] and "facebookresearch/llama-7b -weight_diff->" in verdict["comment"]
+    assert (
+        "commercial=forbidden" in verdict["comment"]
+        and "facebookresearch/llama-7b -weight_diff->" in verdict["comment"]
+    )
 
 
 def test_alpaca_golden(alpaca: TraceResult) -> None:
@@ -74,4 +77,6 @@ def test_unknown_licenses_are_noassertion_never_invented(hostile: TraceResult) -
 def test_spdx_ids_are_valid_and_unique_even_when_names_collide() -> None:
     ids = spdx_ids(["org/a b", "org/a_b", "org/a<b>"])  # type: ignore[list-item]
     assert len(set(ids.values())) == 3
-    assert all(set(i) <= set("SPDXRef-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-") for i in ids.values())
+    assert all(
+        set(i) <= set("SPDXRef-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-") for i in ids.values()
+    )

@@ -55,7 +55,10 @@ def test_the_schema_copy_rejects_a_broken_document(alpaca: TraceResult) -> None:
 def test_alpaca_profiles_relationships_and_licenses(alpaca: TraceResult) -> None:
     document = spdx3_document(alpaca, CREATED)
     names = {e["spdxId"]: e.get("name") for e in document["@graph"] if "spdxId" in e}
-    assert {e["name"] for e in by_type(document, "ai_AIPackage")} == {"tatsu-lab/alpaca-7b-wdiff", "facebookresearch/llama-7b"}
+    assert {e["name"] for e in by_type(document, "ai_AIPackage")} == {
+        "tatsu-lab/alpaca-7b-wdiff",
+        "facebookresearch/llama-7b",
+    }
     assert {e["name"] for e in by_type(document, "dataset_DatasetPackage")} == {
         "datasets/tatsu-lab/alpaca",
         "datasets/yizhongw/self-instruct-seed-tasks",
@@ -67,7 +70,10 @@ def test_alpaca_profiles_relationships_and_licenses(alpaca: TraceResult) -> None
     assert ("tatsu-lab/alpaca-7b-wdiff", "trainedOn", "datasets/tatsu-lab/alpaca") in relations
     assert ("tatsu-lab/alpaca-7b-wdiff", "descendantOf", "facebookresearch/llama-7b") in relations
     assert ("services/openai/text-davinci-003", "generates", "datasets/tatsu-lab/alpaca") in relations
-    expressions = {e["spdxId"]: e["simplelicensing_licenseExpression"] for e in by_type(document, "simplelicensing_LicenseExpression")}
+    expressions = {
+        e["spdxId"]: e["simplelicensing_licenseExpression"]
+        for e in by_type(document, "simplelicensing_LicenseExpression")
+    }
     concluded = {
         names[r["from"]]: expressions[r["to"][0]]
         for r in by_type(document, "Relationship")
@@ -90,7 +96,9 @@ def test_unknown_licenses_are_noassertion(hostile: TraceResult) -> None:
     document = spdx3_document(hostile, CREATED)
     names = {e["spdxId"]: e.get("name") for e in document["@graph"] if "spdxId" in e}
     concluded = {
-        names[r["from"]]: r["to"][0] for r in by_type(document, "Relationship") if r["relationshipType"] == "hasConcludedLicense"
+        names[r["from"]]: r["to"][0]
+        for r in by_type(document, "Relationship")
+        if r["relationshipType"] == "hasConcludedLicense"
     }
     for unknown in ("org/base", "datasets/org/data", "org/ghost", HOSTILE_ID):
         assert concluded[unknown] == NO_ASSERTION_LICENSE
