@@ -157,10 +157,21 @@ def _parse(expression: str | None, licensing: object) -> object:
 
 
 def _needs_ref(license_: License, licensing: object) -> bool:
+    """True for licenses spdx-tools' SPDX license list does not know (they become `LicenseRef-`s)."""
     if license_.id.startswith("LicenseRef-"):
         return True
-    known = licensing.known_symbols  # type: ignore[attr-defined]
-    return license_.id not in known and license_.id.lower() not in {str(k).lower() for k in known}
+    return license_.id.lower() not in _known_ids(licensing)
+
+
+_KNOWN: dict[int, frozenset[str]] = {}
+
+
+def _known_ids(licensing: object) -> frozenset[str]:
+    known = _KNOWN.get(id(licensing))
+    if known is None:
+        known = frozenset(str(k).lower() for k in licensing.known_symbols)  # type: ignore[attr-defined]
+        _KNOWN[id(licensing)] = known
+    return known
 
 
 def _ref_id(license_: License) -> str:

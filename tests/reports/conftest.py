@@ -33,13 +33,19 @@ def alpaca() -> TraceResult:
 
 
 def hostile_records() -> list[dict[str, Any]]:
-    """Unknown and unrecognised licenses, markup in names and ids, a cycle and an unresolved parent."""
+    """Unknown and unrecognised licenses, a license choice, markup in names and ids, a cycle, an unresolved parent."""
     evil = record(HOSTILE_ID, HOSTILE_LICENSE, ("finetune", "org/base"))
     evil["name"] = HOSTILE_NAME
     return [
         record(
-            "org/app", "mit", ("finetune", HOSTILE_ID), ("trained_on", "datasets/org/data"), ("merge", "org/loop-a")
+            "org/app",
+            "mit",
+            ("finetune", HOSTILE_ID),
+            ("trained_on", "datasets/org/data"),
+            ("merge", "org/loop-a"),
+            ("merge", "org/dual"),
         ),
+        record("org/dual", "mit OR cc-by-sa-4.0", declared="MIT"),
         evil,
         record("org/base", "other"),
         record("datasets/org/data", None, ("generated_by", "services/org/api")),

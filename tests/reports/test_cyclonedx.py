@@ -72,3 +72,9 @@ def test_unknown_licenses_are_left_out_and_flagged(hostile: TraceResult) -> None
         assert "licenses" not in found[unknown], unknown
         assert {"name": "licaudit:license-status", "value": "unknown"} in found[unknown]["properties"]
     assert found["org/app"]["licenses"] == [{"license": {"id": "MIT", "acknowledgement": "concluded"}}]
+
+
+def test_a_license_choice_is_one_concluded_expression(hostile: TraceResult) -> None:
+    dual = entries(cyclonedx_document(hostile, CREATED))["org/dual"]
+    assert dual["licenses"] == [{"expression": "MIT OR CC-BY-SA-4.0", "acknowledgement": "concluded"}]
+    assert {"name": "licaudit:declared-license", "value": "MIT"} in dual["properties"]
