@@ -68,7 +68,8 @@ def cyclonedx_document(result: TraceResult, created: datetime) -> dict[str, Any]
                 card["modelParameters"] = {"datasets": datasets}
             entry["modelCard"] = card
         entries[artifact] = entry
-    target = entries.pop(result.target)
+    # The BOM's subject is a component; a traced service (an API) stays among the services.
+    target = entries.pop(result.target) if views[result.target].kind is not ArtifactKind.SERVICE else None
     components = [e for e in entries.values() if "type" in e]
     services = [e for e in entries.values() if "type" not in e]
     seed = "\n".join([result.target, created.isoformat(), __version__, *views])
@@ -81,8 +82,11 @@ def cyclonedx_document(result: TraceResult, created: datetime) -> dict[str, Any]
         "metadata": {
             "timestamp": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "tools": {"components": [{"type": "application", "name": "licaudit", "version": __version__}]},
-            "component": target,
-            "properties": [{"name": "licaudit:stance", "value": result.settings.stance.label}],
+            **({"component": target} if target is not None else {}),
+            "properties": [
+                {"name": "licaudit:target", "value": result.target},
+                {"name": "licaudit:stance", "value": result.settings.stance.label},
+            ],
         },
         **({"components": components} if components else {}),
         **({"services": services} if services else {}),

@@ -20,7 +20,8 @@ def schema_error(text: str) -> object:
 
 
 def entries(bom: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = {bom["metadata"]["component"]["bom-ref"]: bom["metadata"]["component"]}
+    subject = bom["metadata"].get("component")
+    found = {subject["bom-ref"]: subject} if subject else {}
     found.update({c["bom-ref"]: c for c in bom.get("components", []) + bom.get("services", [])})
     return found
 
@@ -78,3 +79,16 @@ def test_a_license_choice_is_one_concluded_expression(hostile: TraceResult) -> N
     dual = entries(cyclonedx_document(hostile, CREATED))["org/dual"]
     assert dual["licenses"] == [{"expression": "MIT OR CC-BY-SA-4.0", "acknowledgement": "concluded"}]
     assert {"name": "licaudit:declared-license", "value": "MIT"} in dual["properties"]
+
+
+def test_a_traced_service_stays_a_service() -> None:
+    from licaudit.knowledge import load_knowledge
+    from licaudit.pipeline import TraceSettings, trace
+
+    result = trace("services/openai/text-davinci-003", TraceSettings(), load_knowledge())
+    text = render_cyclonedx(result, CREATED)
+    assert schema_error(text) is None
+    bom = json.loads(text)
+    assert "component" not in bom["metadata"]
+    assert [s["bom-ref"] for s in bom["services"]] == ["services/openai/text-davinci-003"]
+    assert {"name": "licaudit:target", "value": "services/openai/text-davinci-003"} in bom["metadata"]["properties"]
