@@ -59,6 +59,8 @@ def main() -> None:
     hub = wall_ms([python, "-c", "import huggingface_hub"], args.repeat, env)
     print(row("baseline: python -c pass", floor))
     print(row("baseline: python -c 'import huggingface_hub'", hub))
+    floor_deps = wall_ms([python, "-c", "import typer, rich.console, networkx, yaml"], args.repeat, env)
+    print(row("floor: import typer, rich, networkx, yaml (licaudit's deps)", floor_deps))
     base = statistics.median(hub)
     print(row("licaudit --help", wall_ms([*licaudit, "--help"], args.repeat, env), base))
     print(row(f"licaudit trace {args.target} --format json", wall_ms(trace_json, args.repeat, env), base))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, assert_never
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from licaudit.knowledge import Knowledge
+    from licaudit.lineage.crawl import CrawlProgress
     from licaudit.pipeline import TraceResult
 
 
@@ -44,6 +47,8 @@ app = typer.Typer(
 )
 registry_app = typer.Typer(help="Browse the curated registry of artifacts.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
+cache_app = typer.Typer(help="The Hub cache (SQLite under LICAUDIT_CACHE_DIR).", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
 
 RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="Use this rules/ folder instead of the shipped one.", show_default=False)
@@ -112,19 +117,52 @@ def trace(
     depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Registry and cache only, no network (also HF_HUB_OFFLINE=1).")
+    ] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Refetch from the Hub even what is cached.")] = False,
+    check_cards: Annotated[
+        bool,
+        typer.Option("--check-cards", help="Also read the Hub cards of registry artifacts; report disagreements."),
+    ] = False,
+    descendants: Annotated[
+        int, typer.Option("--descendants", min=0, help="List up to N models the Hub says build on the target.")
+    ] = 0,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Concurrent Hub lookups.")] = 8,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per Hub request.")] = 10.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=10, help="Retries per Hub request (backoff, Retry-After).")
+    ] = 4,
+    rate: Annotated[
+        float, typer.Option("--rate", min=0.1, help="Politeness: at most this many Hub requests per second.")
+    ] = 10.0,
+    cache_ttl: Annotated[
+        float, typer.Option("--cache-ttl", min=0.0, help="Hours a cached Hub answer stays fresh.")
+    ] = 168.0,
 ) -> None:
     """Trace an artifact's lineage and decide what its effective terms allow."""
-    from licaudit.errors import LicauditError
+    from licaudit.errors import LicauditError, SourceUnreachableError
     from licaudit.pipeline import TraceSettings
     from licaudit.pipeline import trace as run_trace
+    from licaudit.sources.hub import HubSettings
     from licaudit.terms.flow_rules import Reading, Stance
     from licaudit.terms.vocabulary import Effect
 
     knowledge = _knowledge(rules, registry)
     uses = tuple(dict.fromkeys([use, *knowledge.rules.uses]))
-    settings = TraceSettings(uses=uses, stance=Stance(Reading(stance.value)), max_depth=depth)
+    hub = HubSettings(
+        offline=offline, refresh=refresh, check_cards=check_cards, workers=workers, timeout=timeout, retries=retries,
+        requests_per_second=rate,
+        ttl_seconds=cache_ttl * 3600,
+    )  # fmt: skip
+    settings = TraceSettings(
+        uses=uses, stance=Stance(Reading(stance.value)), max_depth=depth, hub=hub, descendants=descendants
+    )
     try:
-        result = run_trace(artifact, settings, knowledge)
+        with _crawl_progress() as progress:
+            result = run_trace(artifact, settings, knowledge, progress=progress)
+    except SourceUnreachableError as error:
+        _fail(str(error), ExitCode.INCOMPLETE)
     except LicauditError as error:
         _fail(str(error))
     if output_format is OutputFormat.JSON:
@@ -142,7 +180,65 @@ def trace(
             with output.open("w", encoding="utf-8") as handle:
                 render_terminal(result, Console(file=handle, width=120, no_color=True), use)
     verdict = result.verdict(use).verdict
+    if verdict is not Effect.FORBIDDEN and result.incomplete:  # what is missing could only make it worse
+        raise typer.Exit(ExitCode.INCOMPLETE)
     raise typer.Exit(ExitCode.POLICY_FAILED if verdict in (Effect.FORBIDDEN, Effect.UNKNOWN) else ExitCode.OK)
+
+
+@contextmanager
+def _crawl_progress() -> Iterator[Callable[[CrawlProgress], None] | None]:
+    """A rich progress bar on stderr while the crawl runs, only on a terminal."""
+    console = _stderr_console()
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("crawling"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=console, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("", total=1)
+
+        def update(step: CrawlProgress) -> None:
+            from rich.markup import escape
+
+            from licaudit.reports.escaping import clean_text
+
+            label = escape(f"depth {step.depth} {clean_text(step.current or '', limit=60)}")
+            bar.update(task, completed=step.done, total=step.total, description=label)
+
+        yield update
+
+
+@cache_app.command("info")
+def cache_info(output_format: FormatOption = OutputFormat.TEXT) -> None:
+    """Where the Hub cache is, its size, and how many answers it holds."""
+    from licaudit.data_cache import default_cache_dir
+    from licaudit.reports.cache import cache_document, render_cache_info
+    from licaudit.sources.hub_cache import HubCache
+
+    cache = HubCache(default_cache_dir())
+    stats = cache.stats()
+    cache.close()
+    if output_format is OutputFormat.JSON:
+        import json
+
+        sys.stdout.write(json.dumps(cache_document(stats), indent=2) + "\n")
+    else:
+        render_cache_info(stats, _stdout_console())
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Forget every cached Hub answer (other licaudit tables in the file are kept)."""
+    from licaudit.data_cache import default_cache_dir
+    from licaudit.sources.hub_cache import HubCache
+
+    cache = HubCache(default_cache_dir())
+    removed = cache.clear()
+    cache.close()
+    sys.stdout.write(f"removed {removed} cached Hub answers from {cache.path}\n")
 
 
 @app.command()
@@ -232,20 +328,45 @@ class NoticeFormat(StrEnum):
 
 
 def _traced_for_export(
-    artifact: str, use: str | None, stance: StanceChoice, depth: int | None, rules: Path | None, registry: Path | None
+    artifact: str,
+    use: str | None,
+    stance: StanceChoice,
+    depth: int | None,
+    rules: Path | None,
+    registry: Path | None,
+    offline: bool,
 ) -> TraceResult:
-    from licaudit.errors import LicauditError
+    """The same trace as `licaudit trace` (registry, cache, Hub or folder), with default Hub settings."""
+    from licaudit.errors import LicauditError, SourceUnreachableError
     from licaudit.pipeline import TraceSettings
     from licaudit.pipeline import trace as run_trace
+    from licaudit.sources.hub import HubSettings
     from licaudit.terms.flow_rules import Reading, Stance
 
     knowledge = _knowledge(rules, registry)
     uses = tuple(dict.fromkeys([*([use] if use else []), *knowledge.rules.uses]))
-    settings = TraceSettings(uses=uses, stance=Stance(Reading(stance.value)), max_depth=depth)
+    settings = TraceSettings(
+        uses=uses, stance=Stance(Reading(stance.value)), max_depth=depth, hub=HubSettings(offline=offline)
+    )
     try:
-        return run_trace(artifact, settings, knowledge)
+        with _crawl_progress() as progress:
+            return run_trace(artifact, settings, knowledge, progress=progress)
+    except SourceUnreachableError as error:
+        _fail(str(error), ExitCode.INCOMPLETE)
     except LicauditError as error:
         _fail(str(error))
+
+
+def _exit_for_export(result: TraceResult) -> None:
+    """An export is a document, not a gate: 0, or 3 when a source did not answer (a re-run resumes)."""
+    if result.incomplete:
+        _stderr_console().print("warning: a source did not answer; the document covers what was reached")
+        raise typer.Exit(ExitCode.INCOMPLETE)
+
+
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Registry and cache only, no network (also HF_HUB_OFFLINE=1).")
+]
 
 
 def _creation_time() -> datetime:
@@ -276,16 +397,18 @@ def export(
     depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
+    offline: OfflineOption = False,
 ) -> None:
     """Export the traced lineage as SPDX, CycloneDX, a graph or a self-contained HTML report."""
     from licaudit.errors import LicauditError
 
-    result = _traced_for_export(artifact, use, stance, depth, rules, registry)
+    result = _traced_for_export(artifact, use, stance, depth, rules, registry, offline)
     try:
         text = _render_export(result, export_format, use)
     except LicauditError as error:
         _fail(str(error))
     _emit(text, output)
+    _exit_for_export(result)
 
 
 def _render_export(result: TraceResult, export_format: ExportFormat, use: str) -> str:
@@ -334,13 +457,15 @@ def notice(
     depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
+    offline: OfflineOption = False,
 ) -> None:
     """Write the attribution notices someone redistributing the artifact must ship."""
     from licaudit.reports.notice import render_notice_markdown, render_notice_text
 
-    result = _traced_for_export(artifact, None, stance, depth, rules, registry)
+    result = _traced_for_export(artifact, None, stance, depth, rules, registry, offline)
     render = render_notice_markdown if notice_format is NoticeFormat.MARKDOWN else render_notice_text
     _emit(render(result), output)
+    _exit_for_export(result)
 
 
 @app.command()

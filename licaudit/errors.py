@@ -42,3 +42,12 @@ class UnknownLicenseError(LicauditError):
 
 class UsageError(LicauditError):
     """Flags or arguments that cannot be honoured."""
+
+
+class SourceUnreachableError(LicauditError):
+    """A source (the Hub) still failed after retries; what was fetched is cached and a re-run resumes."""
+
+    def __init__(self, artifact_id: str, reason: str) -> None:
+        self.artifact_id = artifact_id
+        self.reason = reason
+        super().__init__(f"could not read {artifact_id!r}: {reason}; a re-run resumes from the cache")

@@ -18,6 +18,14 @@ class FindingKind(StrEnum):
     MULTI_LICENSE = "multi-license"
     DECLARED_MORE_PERMISSIVE = "declared-more-permissive"
     CONTESTED_RISK = "contested-risk"
+    # Found while crawling the Hub and local folders (issue 3)
+    REGISTRY_CARD_DISAGREEMENT = "registry-card-disagreement"  # curated and declared facts differ
+    HINT = "hint"  # card text suggests a parent; never a fact
+    GATED = "gated"  # 401/403: gated or private, recorded and skipped
+    NOT_FOUND = "not-found"  # the Hub has no such repo
+    INVALID_ID = "invalid-id"  # a name that cannot be a Hub id (e.g. ../../etc); never fetched
+    CARD_PROBLEM = "card-problem"  # malformed YAML, no front matter, too large, bad UTF-8, ...
+    UNREACHABLE = "unreachable"  # a source still failing after retries: the trace is incomplete
 
 
 class Severity(StrEnum):

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from licaudit.artifacts import ArtifactId
-from licaudit.errors import UnknownArtifactError, UsageError
-from licaudit.findings import Finding
+from licaudit.errors import SourceUnreachableError, UnknownArtifactError, UsageError
+from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.knowledge import Knowledge
 from licaudit.lineage.build import Resolver, build_lineage
+from licaudit.lineage.crawl import Crawl, ProgressCallback, crawl_ancestors
 from licaudit.lineage.graph import LineageGraph
 from licaudit.policy.declared import declared_vs_effective
 from licaudit.policy.verdicts import Verdict, decide
 from licaudit.sources.facts import ArtifactFacts
+from licaudit.sources.hub import HubSettings
+from licaudit.sources.local import is_local_folder
+from licaudit.sources.resolution import open_source
 from licaudit.terms.flow_rules import STRICT, Stance
+from licaudit.terms.identify import CatalogIdentifier
 from licaudit.terms.license_findings import license_findings
 from licaudit.terms.propagation import propagate_terms
 
@@ -23,6 +28,14 @@ class TraceSettings:
     uses: tuple[str, ...] = ("commercial", "research")
     stance: Stance = field(default_factory=lambda: STRICT)
     max_depth: int | None = None
+    hub: HubSettings | None = None  # None: the registry alone, never the network
+    descendants: int = 0  # list up to this many children the Hub knows
+
+
+@dataclass(frozen=True)
+class Descendant:
+    id: str
+    relation: str
 
 
 @dataclass(frozen=True)
@@ -33,20 +46,38 @@ class TraceResult:
     verdicts: dict[str, dict[str, Verdict]]  # use -> artifact -> verdict
     findings: tuple[Finding, ...]
     knowledge: Knowledge
+    descendants: tuple[Descendant, ...] = ()
+    incomplete: bool = False  # a source was unreachable: a re-run resumes from the cache
 
     def verdict(self, use: str, artifact: str | None = None) -> Verdict:
         return self.verdicts[use][artifact or self.target]
 
 
-def trace(target: str, settings: TraceSettings, knowledge: Knowledge, resolve: Resolver | None = None) -> TraceResult:
+def trace(
+    target: str,
+    settings: TraceSettings,
+    knowledge: Knowledge,
+    resolve: Resolver | None = None,
+    progress: ProgressCallback | None = None,
+) -> TraceResult:
     unknown_uses = [u for u in settings.uses if u not in knowledge.rules.uses]
     if unknown_uses:
         raise UsageError(f"unknown use(s) {unknown_uses}; known: {sorted(knowledge.rules.uses)}")
+    crawl: Crawl | None = None
+    descendants: tuple[Descendant, ...] = ()
+    incomplete = False
+    if resolve is None and settings.hub is not None:
+        crawl, descendants, incomplete = _crawl_hub(target, settings, settings.hub, knowledge, progress)
+        resolve = crawl.resolve
     resolve = resolve or registry_resolver(knowledge)
-    facts = resolve(ArtifactId(target))
+    facts = resolve(ArtifactId(target)) if crawl is None else crawl.target.facts
     if facts is None:
-        raise UnknownArtifactError(target, knowledge.registry.suggest(target))
+        if crawl is not None and crawl.target.unreachable:
+            raise SourceUnreachableError(target, crawl.target.unreachable)
+        suggestions = list(crawl.target.suggestions) if crawl is not None else []
+        raise UnknownArtifactError(target, suggestions or knowledge.registry.suggest(target))
     graph, findings = build_lineage(facts, resolve, settings.max_depth)
+    findings += crawl.findings() if crawl is not None else []
     verdicts: dict[str, dict[str, Verdict]] = {}
     for use in settings.uses:
         chosen = propagate_terms(graph, knowledge.normaliser, knowledge.rules, use, settings.stance)
@@ -59,7 +90,7 @@ def trace(target: str, settings: TraceSettings, knowledge: Knowledge, resolve: R
     findings += license_findings(graph, knowledge.normaliser)
     findings += declared_vs_effective(graph, knowledge.normaliser, knowledge.rules, verdicts)
     ordered = sorted(findings, key=lambda f: (f.severity != "error", f.kind.value, f.artifact, f.message))
-    return TraceResult(facts.id, settings, graph, verdicts, tuple(ordered), knowledge)
+    return TraceResult(facts.id, settings, graph, verdicts, tuple(ordered), knowledge, descendants, incomplete)
 
 
 def registry_resolver(knowledge: Knowledge) -> Resolver:
@@ -67,3 +98,33 @@ def registry_resolver(knowledge: Knowledge) -> Resolver:
         return knowledge.registry.get(artifact)
 
     return resolve
+
+
+def _crawl_hub(
+    target: str, settings: TraceSettings, hub: HubSettings, knowledge: Knowledge, progress: ProgressCallback | None
+) -> tuple[Crawl, tuple[Descendant, ...], bool]:
+    """Ancestors through the registry, local folders and the Hub (via the cache); a registry target
+    is traced from the registry alone unless cards are checked, so it never needs the network."""
+    use_hub = hub.check_cards or is_local_folder(target) or knowledge.registry.get(target) is None
+    hub = replace(hub, wants_listing=settings.descendants > 0)
+    source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub)
+    try:
+        crawl = crawl_ancestors(ArtifactId(target), source, settings.max_depth, hub.workers, progress)
+        incomplete = crawl.incomplete
+        found: tuple[Descendant, ...] = ()
+        if settings.descendants and crawl.target.facts is not None:
+            children = source.descendants(crawl.target.facts.id, settings.descendants)
+            if children is None:
+                incomplete = True
+                message = "the Hub did not answer the descendants query; re-run to resume"
+                crawl.target = replace(
+                    crawl.target,
+                    findings=(
+                        *crawl.target.findings,
+                        Finding(FindingKind.UNREACHABLE, Severity.ERROR, crawl.target.facts.id, message),
+                    ),
+                )
+            found = tuple(Descendant(child, relation) for child, relation in children or [])
+        return crawl, found, incomplete
+    finally:
+        source.close()

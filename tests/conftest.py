@@ -78,5 +78,9 @@ def world(tmp_path: Path) -> WorldFactory:
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own licaudit cache, never the user's."""
+    """Every test gets its own licaudit cache, never the user's, and never reaches the real Hub:
+    offline unless a test starts the local Hub server (tests/sources/hub_server.py)."""
     monkeypatch.setenv("LICAUDIT_CACHE_DIR", str(tmp_path_factory.mktemp("licaudit-cache")))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # discard port: a leak fails fast, never leaves the host
+    monkeypatch.delenv("HF_TOKEN", raising=False)

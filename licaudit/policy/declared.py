@@ -25,30 +25,40 @@ def declared_vs_effective(
     rules: FlowRules,
     verdicts: dict[str, dict[str, Verdict]],
 ) -> list[Finding]:
+    """One finding per artifact whose claimed license allows more, for some use, than its lineage.
+
+    An effective `unknown` is left to the unknown-license findings: the claim is not shown wrong,
+    only unprovable.
+    """
     findings: list[Finding] = []
     for artifact in graph.artifacts():
         facts = graph.facts(artifact)
-        if facts.kind is ArtifactKind.UNRESOLVED:
-            continue
         claimed = facts.declared_license or facts.license_expression
-        if claimed is None:
+        if facts.kind is ArtifactKind.UNRESOLVED or claimed is None:
             continue
         expr = normaliser.normalise(claimed)
+        gaps: list[tuple[str, Effect, Verdict]] = []
         for use, per_artifact in verdicts.items():
             effective = per_artifact[artifact]
             declared_effect = terms_effect(rules, use, expression_terms(expr, _judge(rules, use)))
-            if declared_effect is Effect.UNKNOWN or declared_effect.rank >= effective.verdict.rank:
+            if Effect.UNKNOWN in (declared_effect, effective.verdict):
                 continue
-            cause = effective.reasons[0].carried if effective.reasons else None
-            via = f"; {cause.term.license_id} reaches it via {' -> '.join(cause.path)}" if cause else ""
-            findings.append(
-                Finding(
-                    FindingKind.DECLARED_MORE_PERMISSIVE,
-                    Severity.ERROR if effective.verdict is Effect.FORBIDDEN else Severity.WARNING,
-                    artifact,
-                    f"{artifact} declares {render(expr)} ({declared_effect.value} for {use}) "
-                    f"but its lineage makes it {effective.verdict.value}{via}",
-                    cause.path if cause else (artifact,),
-                )
+            if declared_effect.rank < effective.verdict.rank:
+                gaps.append((use, declared_effect, effective))
+        if not gaps:
+            continue
+        claims = ", ".join(f"{declared.value} for {use}" for use, declared, _ in gaps)
+        actual = ", ".join(f"{effective.verdict.value} for {use}" for use, _, effective in gaps)
+        worst = max((effective for _, _, effective in gaps), key=lambda v: v.verdict.rank)
+        cause = worst.reasons[0].carried if worst.reasons else None
+        via = f"; {cause.term.license_id} reaches it via {' -> '.join(cause.path)}" if cause else ""
+        findings.append(
+            Finding(
+                FindingKind.DECLARED_MORE_PERMISSIVE,
+                Severity.ERROR if worst.verdict is Effect.FORBIDDEN else Severity.WARNING,
+                artifact,
+                f"{artifact} declares {render(expr)} ({claims}) but its lineage makes it {actual}{via}",
+                cause.path if cause else (artifact,),
             )
+        )
     return findings

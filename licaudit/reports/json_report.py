@@ -40,6 +40,7 @@ def trace_document(result: TraceResult) -> dict[str, Any]:
                 "on_hub": facts.on_hub,
                 "verdicts": {use: result.verdicts[use][artifact].verdict.value for use in result.verdicts},
                 "sources": [_evidence(e) for e in facts.license_evidence],
+                "hints": list(facts.hints),
                 "license_history": [
                     {"date": c.date, "license": c.expression, "note": c.note, "source": c.source}
                     for c in facts.license_history
@@ -62,6 +63,8 @@ def trace_document(result: TraceResult) -> dict[str, Any]:
             }
             for edge in graph.edges()
         ],
+        "incomplete": result.incomplete,
+        "descendants": [{"id": d.id, "relation": d.relation} for d in result.descendants],
         "findings": [
             {
                 "kind": f.kind.value,
@@ -112,4 +115,10 @@ def _reason(reason: Reason) -> dict[str, Any]:
 
 
 def _evidence(evidence: Evidence) -> dict[str, Any]:
-    return {"origin": evidence.origin.value, "url": evidence.url, "quote": evidence.quote}
+    return {
+        "origin": evidence.origin.value,
+        "url": evidence.url,
+        "quote": evidence.quote,
+        "revision": evidence.revision,
+        "field": evidence.field,
+    }

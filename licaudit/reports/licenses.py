@@ -56,9 +56,8 @@ def render_license(license_: License, console: Console) -> None:
     if license_.hub_ids:
         console.print(Text.assemble(("Hub ids: ", "dim"), ", ".join(license_.hub_ids)))
     table = Table(show_lines=True)
-    table.add_column("term")
-    table.add_column("kind")
-    table.add_column("what it says", overflow="fold")
+    table.add_column("term", max_width=28, overflow="fold")
+    table.add_column("what it says", overflow="fold", ratio=1)
     for term in license_.terms:
         said = Text(clean_text(term.summary))
         if term.value is not None:
@@ -67,8 +66,8 @@ def render_license(license_: License, console: Console) -> None:
             said.append("\n“").append(clean_text(term.clause), style="italic").append("”")
         if term.source:
             said.append("\n").append(clean_text(term.source), style="dim")
-        kind = term.kind.value + (" (on outputs)" if term.scope.value == "outputs" else "")
-        table.add_row(Text(clean_text(term.id)), Text(kind), said)
+        kind = term.kind.value + (" on outputs" if term.scope.value == "outputs" else "")
+        table.add_row(Text(clean_text(term.id)).append(f"\n{kind}", style="dim"), said)
     console.print(table)
     for entry in license_.history:
         console.print(Text.assemble(("history ", "dim"), entry.date, ": ", clean_text(entry.note)))

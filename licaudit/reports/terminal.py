@@ -34,6 +34,10 @@ def render_terminal(result: TraceResult, console: Console, use: str) -> None:
     console.print(verdict_panel(result, use))
     if result.findings:
         console.print(findings_list(result))
+    if result.descendants:
+        console.print(descendants_list(result))
+    if result.incomplete:
+        console.print(Text("Incomplete: a source did not answer; re-run to resume from the cache.", style="bold red"))
 
 
 def lineage_tree(result: TraceResult) -> Tree:
@@ -154,4 +158,11 @@ def findings_list(result: TraceResult) -> Group:
                 safe(finding.message),
             )
         )
+    return Group(*lines)
+
+
+def descendants_list(result: TraceResult) -> Group:
+    lines: list[RenderableType] = [Text.assemble(("Built on ", "bold"), safe(result.target, "bold"), (" (Hub)", "dim"))]
+    for child in result.descendants:
+        lines.append(Text.assemble(("  ", ""), safe(child.relation, "italic cyan"), " ", safe(child.id)))
     return Group(*lines)

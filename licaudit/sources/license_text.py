@@ -1,0 +1,54 @@
+"""License texts: a LICENSE file or a `license_link` URL, identified by the catalog's text markers."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+MAX_LICENSE_BYTES = 1_000_000
+
+
+class LicenseIdentifier(Protocol):
+    """What the sources need from the license catalog (implemented in `licaudit.terms.identify`)."""
+
+    def lookup_name(self, name: str) -> str | None:
+        """The catalog id a license name or alias means, if any."""
+
+    def identify_text(self, text: str) -> tuple[str, str] | None:
+        """(catalog id, the marker phrase found) for a full license text, if a marker matches."""
+
+
+class NoIdentifier:
+    def lookup_name(self, name: str) -> str | None:
+        return None
+
+    def identify_text(self, text: str) -> tuple[str, str] | None:
+        return None
+
+
+class LicenseFetchError(Exception):
+    """The URL could not be read (timeout, HTTP error, too large); the message says which."""
+
+
+def fetch_license_url(url: str, timeout: float, max_bytes: int = MAX_LICENSE_BYTES) -> bytes:
+    """GET an http(s) URL with a timeout and a size bound; no credentials are ever sent."""
+    import requests  # lazily: a registry-only trace never needs it
+
+    if not url.lower().startswith(("https://", "http://")):
+        raise LicenseFetchError("only http(s) links are followed")
+    try:
+        with requests.get(url, timeout=timeout, stream=True, allow_redirects=True) as response:
+            if response.status_code >= 400:
+                raise LicenseFetchError(f"HTTP {response.status_code}")
+            declared = response.headers.get("Content-Length")
+            if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+                raise LicenseFetchError(f"{int(declared):,} bytes is over the {max_bytes:,}-byte bound")
+            chunks: list[bytes] = []
+            total = 0
+            for chunk in response.iter_content(65536):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise LicenseFetchError(f"over the {max_bytes:,}-byte bound")
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except requests.RequestException as error:
+        raise LicenseFetchError(type(error).__name__) from None

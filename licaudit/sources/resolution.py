@@ -1,0 +1,240 @@
+"""Resolution: the registry first, then a local folder or the Hub (through the cache), merged.
+
+Curated beats declared: when the registry knows an artifact, its license and parents stand;
+what the card says is kept as evidence beside them, and any disagreement is a finding.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, replace
+
+from licaudit.artifacts import ArtifactId, ArtifactKind
+from licaudit.findings import Finding, FindingKind, Severity
+from licaudit.sources.facts import ArtifactFacts
+from licaudit.sources.hub import FetchStatus, HubClient, HubSettings
+from licaudit.sources.hub_cache import HubCache
+from licaudit.sources.license_text import LicenseIdentifier
+from licaudit.sources.local import is_local_folder, read_folder
+from licaudit.sources.registry import Registry, normalise_id
+from licaudit.sources.repo_facts import LicenseTextFetcher, facts_from_snapshot
+
+_EXPRESSION_SPLIT = re.compile(r"\s*(?:,|;|\bAND\b|\bOR\b|\bWITH\b)\s*", re.I)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One artifact as the sources know it (or None), the findings on the way, and whether a
+    source was unreachable (then the trace is incomplete and a re-run resumes)."""
+
+    facts: ArtifactFacts | None
+    findings: tuple[Finding, ...] = ()
+    unreachable: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+
+class LayeredSource:
+    """Registry, local folders and the Hub behind one thread-safe, memoised `lookup`."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        hub: HubClient | None,
+        identifier: LicenseIdentifier,
+        check_cards: bool = False,
+        lister: HubClient | None = None,
+    ) -> None:
+        self.registry = registry
+        self.hub = hub
+        self.lister = lister or hub  # for --descendants, even when ancestors come from the registry alone
+        self.identifier = identifier
+        self.check_cards = check_cards
+        self._memo: dict[str, Lookup] = {}
+        self._lock = threading.Lock()
+
+    def lookup(self, artifact: ArtifactId) -> Lookup:
+        key = artifact if is_local_folder(artifact) else normalise_id(artifact)
+        with self._lock:
+            known = self._memo.get(key)
+        if known is not None:
+            return known
+        found = self._lookup(artifact)
+        with self._lock:
+            self._memo.setdefault(key, found)
+        return found
+
+    def _lookup(self, artifact: ArtifactId) -> Lookup:
+        if is_local_folder(artifact):
+            snapshot = read_folder(artifact)
+            facts, findings = facts_from_snapshot(snapshot, self.identifier, self._fetch_text())
+            return Lookup(facts, tuple(findings))
+        curated = self.registry.get(artifact)
+        if curated is not None and (not curated.on_hub or not self.check_cards or self.hub is None):
+            return Lookup(curated)
+        if self.hub is None or normalise_id(artifact).startswith("services/"):
+            return Lookup(curated)
+        if curated is not None:
+            return self._from_hub(curated.id, curated.kind, curated)
+        if artifact.lower().startswith("datasets/"):
+            return self._from_hub(artifact, ArtifactKind.DATASET, None)
+        as_model = self._from_hub(artifact, ArtifactKind.MODEL, None)
+        if as_model.facts is None and any(f.kind is FindingKind.NOT_FOUND for f in as_model.findings):
+            as_dataset = self._from_hub(ArtifactId(f"datasets/{artifact}"), ArtifactKind.DATASET, None)
+            if as_dataset.facts is not None:
+                return as_dataset
+        return as_model
+
+    def _fetch_text(self) -> LicenseTextFetcher | None:
+        return self.hub.license_text if self.hub is not None else None
+
+    def _from_hub(self, artifact: ArtifactId, kind: ArtifactKind, curated: ArtifactFacts | None) -> Lookup:
+        assert self.hub is not None
+        fetched = self.hub.repo(artifact, kind)
+        match fetched.status:
+            case FetchStatus.OK:
+                assert fetched.snapshot is not None
+                facts, findings = facts_from_snapshot(fetched.snapshot, self.identifier, self.hub.license_text)
+                if fetched.snapshot.gated:
+                    findings.append(
+                        Finding(
+                            FindingKind.GATED,
+                            Severity.INFO,
+                            facts.id,
+                            f"{facts.id} is gated ({fetched.snapshot.gated}); its license is read from the listing",
+                        )
+                    )
+                unreachable = None
+                if fetched.incomplete:
+                    unreachable = fetched.message
+                    findings.append(
+                        Finding(
+                            FindingKind.UNREACHABLE,
+                            Severity.ERROR,
+                            facts.id,
+                            f"{facts.id}: some files could not be read ({fetched.message}); re-run to resume",
+                        )
+                    )
+                if curated is not None:
+                    facts, merged = merge_curated(curated, facts, self.registry, self.identifier)
+                    findings += merged
+                return Lookup(facts, tuple(findings), unreachable)
+            case FetchStatus.NOT_FOUND:
+                if curated is not None:
+                    return Lookup(curated, (self._note(curated.id, f"{fetched.message}; the registry record stands"),))
+                suggestions = self._suggest(artifact, kind)
+                hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+                finding = Finding(FindingKind.NOT_FOUND, Severity.WARNING, artifact, f"{fetched.message}{hint}")
+                return Lookup(None, (finding,), suggestions=tuple(suggestions))
+            case FetchStatus.GATED:
+                finding = Finding(FindingKind.GATED, Severity.WARNING, artifact, fetched.message)
+                return Lookup(curated, (finding,))
+            case FetchStatus.INVALID:
+                return Lookup(curated, (Finding(FindingKind.INVALID_ID, Severity.WARNING, artifact, fetched.message),))
+            case FetchStatus.UNREACHABLE:
+                finding = Finding(
+                    FindingKind.UNREACHABLE,
+                    Severity.ERROR,
+                    artifact,
+                    f"{artifact}: the Hub did not answer ({fetched.message}); re-run to resume",
+                )
+                return Lookup(curated, (finding,), unreachable=fetched.message)
+            case FetchStatus.NOT_CACHED:
+                return Lookup(curated, (self._note(artifact, fetched.message),))
+
+    def _note(self, artifact: ArtifactId, message: str) -> Finding:
+        return Finding(FindingKind.NOT_FOUND, Severity.INFO, artifact, message)
+
+    def _suggest(self, artifact: ArtifactId, kind: ArtifactKind) -> list[str]:
+        suggestions = list(self.registry.suggest(artifact))
+        if self.hub is not None:
+            suggestions += [s for s in self.hub.search(artifact, kind) if s not in suggestions]
+        return suggestions[:5]
+
+    def descendants(self, artifact: ArtifactId, limit: int) -> list[tuple[str, str]] | None:
+        """Children the Hub lists for the artifact (None: the Hub did not answer)."""
+        if self.lister is None:
+            return []
+        curated = self.registry.get(artifact)
+        return self.lister.children(curated.id if curated is not None else artifact, limit)
+
+    def close(self) -> None:
+        for client in {id(c): c for c in (self.hub, self.lister) if c is not None}.values():
+            if client.cache is not None:
+                client.cache.close()
+
+
+def merge_curated(
+    curated: ArtifactFacts, declared: ArtifactFacts, registry: Registry, identifier: LicenseIdentifier
+) -> tuple[ArtifactFacts, list[Finding]]:
+    """The registry's facts, with the card's evidence beside them; disagreements as findings."""
+    findings: list[Finding] = []
+    parents = list(curated.parents)
+
+    def canonical(artifact: ArtifactId) -> str:
+        known = registry.get(artifact)
+        return normalise_id(known.id if known is not None else artifact)
+
+    for link in declared.parents:
+        wanted = canonical(link.parent)
+        index = next((i for i, p in enumerate(parents) if canonical(p.parent) == wanted), None)
+        if index is not None:
+            parents[index] = replace(parents[index], evidence=parents[index].evidence + link.evidence)
+            continue
+        findings.append(
+            Finding(
+                FindingKind.REGISTRY_CARD_DISAGREEMENT,
+                Severity.WARNING,
+                curated.id,
+                f"{curated.id}: the card names {link.parent} as its {link.relation.value} parent "
+                "but the registry does not list it; the curated lineage is used",
+            )
+        )
+    if declared.license_expression is not None and curated.license_expression is not None:
+        card, registry_view = (
+            _license_set(declared.license_expression, identifier),
+            _license_set(curated.license_expression, identifier),
+        )
+        if card != registry_view:
+            findings.append(
+                Finding(
+                    FindingKind.REGISTRY_CARD_DISAGREEMENT,
+                    Severity.WARNING,
+                    curated.id,
+                    f"{curated.id}: the card declares {declared.declared_license or declared.license_expression!r} "
+                    f"but the registry (curated) says {curated.license_expression!r}; the registry is used",
+                )
+            )
+    merged = replace(
+        curated,
+        declared_license=declared.declared_license or curated.declared_license,
+        license_evidence=curated.license_evidence + declared.license_evidence,
+        parents=tuple(parents),
+        hints=curated.hints + declared.hints,
+    )
+    return merged, findings
+
+
+def _license_set(expression: str, identifier: LicenseIdentifier) -> frozenset[str]:
+    parts = [p.strip(" ()").lower() for p in _EXPRESSION_SPLIT.split(expression) if p.strip(" ()")]
+    return frozenset((identifier.lookup_name(p) or p).lower() for p in parts)
+
+
+def open_source(
+    registry: Registry, settings: HubSettings, identifier: LicenseIdentifier, use_hub: bool = True
+) -> LayeredSource:
+    """The layered source for a run: the Hub behind the SQLite cache (an unusable cache is skipped)."""
+    import sqlite3
+    from pathlib import Path
+
+    from licaudit.data_cache import default_cache_dir
+
+    if not use_hub and not settings.wants_listing:
+        return LayeredSource(registry, None, identifier)  # the registry alone: nothing to open
+    cache: HubCache | None
+    try:
+        cache = HubCache(Path(settings.cache_dir) if settings.cache_dir else default_cache_dir())
+    except (OSError, sqlite3.Error):
+        cache = None
+    hub = HubClient(settings, cache)
+    return LayeredSource(registry, hub if use_hub else None, identifier, settings.check_cards, hub)
