@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, assert_never
 import typer
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    import datetime as dt
 
     from rich.console import Console
 
+    from licaudit.gate import GateResult
     from licaudit.knowledge import Knowledge
     from licaudit.lineage.crawl import CrawlProgress
     from licaudit.pipeline import TraceResult
+    from licaudit.policy.policy_file import Policy
 
 
 class ExitCode(IntEnum):
@@ -49,6 +51,10 @@ registry_app = typer.Typer(help="Browse the curated registry of artifacts.", no_
 app.add_typer(registry_app, name="registry")
 cache_app = typer.Typer(help="The Hub cache (SQLite under LICAUDIT_CACHE_DIR).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
+plugins_app = typer.Typer(
+    help="Subsystems licaudit can gate and run (entry points `licaudit.plugins`).", no_args_is_help=True
+)
+app.add_typer(plugins_app, name="plugins")
 
 RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="Use this rules/ folder instead of the shipped one.", show_default=False)
@@ -241,6 +247,119 @@ def cache_clear() -> None:
     sys.stdout.write(f"removed {removed} cached Hub answers from {cache.path}\n")
 
 
+@plugins_app.command("list")
+def plugins_list(output_format: FormatOption = OutputFormat.TEXT) -> None:
+    """List installed subsystems; one that fails to load is named with the reason (exit 2)."""
+    import json
+
+    from licaudit.plugins.api import PluginLoadError
+    from licaudit.plugins.discovery import load_plugin, missing_requirements, plugin_entries
+
+    rows: list[dict[str, object]] = []
+    broken = False
+    for entry in plugin_entries():
+        row: dict[str, object] = {"name": entry.name, "target": entry.target, "distribution": entry.distribution}
+        try:
+            plugin = load_plugin(entry.name)
+        except PluginLoadError as error:
+            broken = True
+            row["error"] = str(error)
+            rows.append(row)
+            continue
+        row.update(
+            summary=plugin.summary,
+            consumes=list(plugin.consumes),
+            produces=plugin.produces.value,
+            extra=plugin.extra,
+            missing=missing_requirements(plugin),
+        )
+        rows.append(row)
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(json.dumps({"plugins": rows}, indent=2) + "\n")
+    else:
+        from rich.table import Table
+
+        from licaudit.reports.escaping import clean_text
+
+        table = Table("subsystem", "consumes -> produces", "status", "summary")
+        for row in rows:
+            if "error" in row:
+                table.add_row(clean_text(row["name"]), "", "[red]failed to load[/]", clean_text(row["error"]))
+                continue
+            consumes = ", ".join(map(str, row["consumes"]))  # type: ignore[call-overload]
+            missing = row["missing"]
+            status = f"needs pip extra [{row['extra']}]" if missing else "ready"
+            table.add_row(
+                clean_text(row["name"]),
+                clean_text(f"{consumes} -> {row['produces']}"),
+                status,
+                clean_text(row["summary"]),
+            )
+        _stdout_console().print(table)
+    if broken:
+        _fail("; ".join(str(row["error"]) for row in rows if "error" in row))
+
+
+@app.command()
+def run(
+    subsystem: Annotated[str, typer.Argument(help="A subsystem from `licaudit plugins list`, e.g. sft.")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="The run's YAML or JSON config.")],
+    use: Annotated[str, typer.Option("--use", "-u", help="Intended use of the output.")] = "commercial",
+    stance: Annotated[
+        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
+    ] = StanceChoice.STRICT,
+    policy: Annotated[Path | None, typer.Option("--policy", help="A policy file (licaudit.yaml).")] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option("--output-dir", help="Write the output here instead of the config's `output`.")
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an output folder that holds a model.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and gate only; never run.")] = False,
+    output_format: FormatOption = OutputFormat.TEXT,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Plan a run, gate it for the output's intended use, then run it and write its provenance."""
+    from licaudit.errors import LicauditError
+    from licaudit.plugins.api import RunFailedError
+    from licaudit.plugins.config import load_config_file
+    from licaudit.plugins.discovery import load_plugin
+    from licaudit.plugins.gate import PolicySettings
+    from licaudit.plugins.report import decision_document, render_decision
+    from licaudit.plugins.runner import run_subsystem
+    from licaudit.terms.flow_rules import Reading, Stance
+
+    knowledge = _knowledge(rules, registry)
+    settings = PolicySettings(use, Stance(Reading(stance.value)), policy)
+    errors = _stderr_console()
+    try:
+        plugin = load_plugin(subsystem)
+        raw = load_config_file(config)
+        report = run_subsystem(
+            plugin, raw, config, settings, knowledge, overwrite, dry_run, lambda m: errors.print(m, markup=False),
+            output_dir,
+        )  # fmt: skip
+    except RunFailedError as error:
+        _fail(str(error), ExitCode.INCOMPLETE)
+    except LicauditError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        _fail("interrupted; the output's provenance says it is incomplete", ExitCode.INCOMPLETE)
+    decision = report.decision
+    summary = report.outcome.summary if report.outcome is not None else None
+    if output_format is OutputFormat.JSON:
+        import json
+
+        doc = decision_document(decision, subsystem, summary)
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
+    else:
+        render_decision(decision, _stdout_console(), subsystem)
+        if report.provenance is not None:
+            sys.stdout.write(f"run complete; provenance: {report.provenance}\n")
+    raise typer.Exit(ExitCode.OK if decision.allowed else ExitCode.POLICY_FAILED)
+
+
 @app.command()
 def explain(
     license_name: Annotated[str, typer.Argument(metavar="LICENSE", help="A license id, Hub id or alias.")],
@@ -369,7 +488,7 @@ OfflineOption = Annotated[
 ]
 
 
-def _creation_time() -> datetime:
+def _creation_time() -> dt.datetime:
     """SOURCE_DATE_EPOCH when set (reproducible documents), else now; whole seconds, UTC."""
     import os
     from datetime import datetime, timezone
@@ -466,6 +585,148 @@ def notice(
     render = render_notice_markdown if notice_format is NoticeFormat.MARKDOWN else render_notice_text
     _emit(render(result), output)
     _exit_for_export(result)
+
+
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
+
+
+class FailOn(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+PolicyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--policy", "-p", help="Policy file, or a preset (commercial, research, internal).", show_default=False
+    ),
+]
+FailOnOption = Annotated[
+    FailOn | None, typer.Option("--fail-on", help="Lowest unwaived severity that fails.", show_default=False)
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", help="Date for waiver expiry, YYYY-MM-DD (default: today, UTC).", show_default=False),
+]
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")]
+
+
+def _gate_run(
+    root: Path,
+    policy_spec: str | None,
+    fail_on: FailOn | None,
+    today: str | None,
+    rules: Path | None,
+    registry: Path | None,
+) -> tuple[Knowledge, Policy, dt.date]:
+    import datetime as dt
+
+    from licaudit.errors import LicauditError
+    from licaudit.findings import Severity
+    from licaudit.gate import default_today, resolve_policy
+
+    knowledge = _knowledge(rules, registry)
+    try:
+        day = dt.date.fromisoformat(today) if today else default_today()
+    except ValueError:
+        _fail(f"--today must be a date written YYYY-MM-DD, got {today!r}")
+    try:
+        policy, note = resolve_policy(policy_spec, root, knowledge, day, rules)
+    except LicauditError as error:
+        _fail(str(error))
+    if note:
+        _stderr_console().print(f"note: {note}", markup=False)
+    return knowledge, policy.with_fail_on(Severity(fail_on.value) if fail_on else None), day
+
+
+def _gate_report(result: GateResult, output_format: ReportFormat, output: Path | None) -> None:
+    from licaudit.gate import GateStatus
+
+    if output_format is ReportFormat.TEXT:
+        from licaudit.reports.gate_text import render_gate_text
+
+        if output is None:
+            render_gate_text(result, _stdout_console())
+        else:
+            from rich.console import Console
+
+            temporary = output.with_name(output.name + ".partial")
+            with temporary.open("w", encoding="utf-8") as handle:
+                render_gate_text(result, Console(file=handle, width=120, no_color=True))
+            temporary.replace(output)
+    elif output_format is ReportFormat.JSON:
+        from licaudit.reports.gate_json import render_gate_json
+
+        _emit(render_gate_json(result), output)
+    elif output_format is ReportFormat.SARIF:
+        from licaudit.reports.sarif import render_sarif
+
+        _emit(render_sarif(result), output)
+    else:
+        from licaudit.reports.markdown import render_markdown
+
+        _emit(render_markdown(result), output)
+    codes = {GateStatus.PASSED: ExitCode.OK, GateStatus.FAILED: ExitCode.POLICY_FAILED}
+    raise typer.Exit(codes.get(result.status, ExitCode.INCOMPLETE))
+
+
+@app.command()
+def gate(
+    path: Annotated[Path, typer.Argument(help="Repository to scan.")] = Path(),
+    policy: PolicyOption = None,
+    fail_on: FailOnOption = None,
+    output_format: ReportFormatOption = ReportFormat.TEXT,
+    output: OutputOption = None,
+    today: TodayOption = None,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Find the models and datasets a repository uses and check them against the policy."""
+    from licaudit.errors import LicauditError
+    from licaudit.gate import gate_repository
+
+    if not path.is_dir():
+        _fail(f"{path} is not a directory")
+    knowledge, run_policy, day = _gate_run(path, policy, fail_on, today, rules, registry)
+    try:
+        result = gate_repository(path, run_policy, knowledge, day)
+    except LicauditError as error:
+        _fail(str(error))
+    _gate_report(result, output_format, output)
+
+
+@app.command()
+def check(
+    folder: Annotated[Path, typer.Argument(help="Model folder about to be published (README.md, config.json).")],
+    fix: Annotated[bool, typer.Option("--fix", help="Write the corrected front matter into README.md.")] = False,
+    policy: PolicyOption = None,
+    fail_on: FailOnOption = None,
+    output_format: ReportFormatOption = ReportFormat.TEXT,
+    output: OutputOption = None,
+    today: TodayOption = None,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Pre-release check: resolve a model folder's lineage and check what its card declares."""
+    from licaudit.errors import LicauditError
+    from licaudit.gate import check_model_folder, write_card_fix
+
+    if not folder.is_dir():
+        _fail(f"{folder} is not a directory")
+    knowledge, run_policy, day = _gate_run(Path.cwd(), policy, fail_on, today, rules, registry)
+    try:
+        result = check_model_folder(folder, run_policy, knowledge, day)
+        if fix and result.card is not None and write_card_fix(folder, result.card):
+            _stderr_console().print(f"wrote the corrected front matter to {folder / 'README.md'}", markup=False)
+            result = check_model_folder(folder, run_policy, knowledge, day)
+    except (LicauditError, OSError) as error:
+        _fail(str(error))
+    _gate_report(result, output_format, output)
 
 
 @app.command()

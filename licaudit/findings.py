@@ -26,12 +26,35 @@ class FindingKind(StrEnum):
     INVALID_ID = "invalid-id"  # a name that cannot be a Hub id (e.g. ../../etc); never fetched
     CARD_PROBLEM = "card-problem"  # malformed YAML, no front matter, too large, bad UTF-8, ...
     UNREACHABLE = "unreachable"  # a source still failing after retries: the trace is incomplete
+    # A folder a licaudit run wrote (issue 5)
+    INCOMPLETE_RUN = "incomplete-run"  # its provenance says the run did not finish
+    # The gate (policy, repository references, waivers) and the pre-release card check.
+    USE_FORBIDDEN = "use-forbidden"
+    TERMS_UNKNOWN = "terms-unknown"
+    CONDITION_NOT_ACCEPTED = "condition-not-accepted"
+    LICENSE_DENIED = "license-denied"
+    LICENSE_NOT_ALLOWED = "license-not-allowed"
+    CATEGORY_DENIED = "category-denied"
+    CATEGORY_NOT_ALLOWED = "category-not-allowed"
+    UNRESOLVED_ARTIFACT = "unresolved-artifact"
+    UNRESOLVABLE_REFERENCE = "unresolvable-reference"
+    UNPARSABLE_FILE = "unparsable-file"
+    WAIVER_EXPIRED = "waiver-expired"
+    CARD_MISSING_BASE_MODEL = "card-missing-base-model"
+    CARD_MISSING_RELATION = "card-missing-relation"
+    CARD_MISSING_DATASETS = "card-missing-datasets"
+    CARD_MISSING_LICENSE = "card-missing-license"
+    CARD_LICENSE_TOO_PERMISSIVE = "card-license-too-permissive"
 
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}[self]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.findings import Finding, FindingKind, Severity
@@ -17,6 +18,7 @@ from licaudit.sources.hub import FetchStatus, HubClient, HubSettings
 from licaudit.sources.hub_cache import HubCache
 from licaudit.sources.license_text import LicenseIdentifier
 from licaudit.sources.local import is_local_folder, read_folder
+from licaudit.sources.provenance import PROVENANCE_FILE, RunStatus, has_provenance, read_provenance
 from licaudit.sources.registry import Registry, normalise_id
 from licaudit.sources.repo_facts import LicenseTextFetcher, facts_from_snapshot
 
@@ -51,6 +53,7 @@ class LayeredSource:
         self.identifier = identifier
         self.check_cards = check_cards
         self._memo: dict[str, Lookup] = {}
+        self._recorded: dict[str, ArtifactFacts] = {}  # inputs a run's provenance file recorded
         self._lock = threading.Lock()
 
     def lookup(self, artifact: ArtifactId) -> Lookup:
@@ -66,10 +69,17 @@ class LayeredSource:
 
     def _lookup(self, artifact: ArtifactId) -> Lookup:
         if is_local_folder(artifact):
+            if has_provenance(artifact):
+                return self._from_provenance(artifact)
             snapshot = read_folder(artifact)
             facts, findings = facts_from_snapshot(snapshot, self.identifier, self._fetch_text())
             return Lookup(facts, tuple(findings))
         curated = self.registry.get(artifact)
+        if curated is None:
+            with self._lock:
+                recorded = self._recorded.get(normalise_id(artifact))
+            if recorded is not None:
+                return Lookup(recorded)
         if curated is not None and (not curated.on_hub or not self.check_cards or self.hub is None):
             return Lookup(curated)
         if self.hub is None or normalise_id(artifact).startswith("services/"):
@@ -84,6 +94,18 @@ class LayeredSource:
             if as_dataset.facts is not None:
                 return as_dataset
         return as_model
+
+    def _from_provenance(self, folder: str) -> Lookup:
+        """A folder a licaudit run wrote: its provenance file names the output and every input."""
+        local = read_provenance(Path(folder).expanduser() / PROVENANCE_FILE)
+        with self._lock:
+            for input_id, facts in local.inputs.items():
+                self._recorded.setdefault(normalise_id(input_id), facts)
+        findings: tuple[Finding, ...] = ()
+        if local.status != RunStatus.COMPLETE:
+            message = f"the run that produced {folder} is {local.status}: the output is incomplete"
+            findings = (Finding(FindingKind.INCOMPLETE_RUN, Severity.ERROR, local.facts.id, message),)
+        return Lookup(local.facts, findings)
 
     def _fetch_text(self) -> LicenseTextFetcher | None:
         return self.hub.license_text if self.hub is not None else None

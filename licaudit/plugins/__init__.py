@@ -1,0 +1,1 @@
+"""Plugins: the subsystems licaudit drives (training, data generation, evaluation) and their gate."""

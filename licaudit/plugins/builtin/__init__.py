@@ -1,0 +1,1 @@
+"""The built-in subsystems; each registers through the `licaudit.plugins` entry-point group."""

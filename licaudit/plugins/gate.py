@@ -1,0 +1,256 @@
+"""The gate: trace a planned run's output node and decide whether the intended use may go ahead.
+
+This is the one place a run is allowed or refused. Today it decides from the core trace verdict
+(forbidden or unknown refuses) and the stance; `_policy_refusals` is where issue 4's policy
+evaluation (policy files, presets, waivers) plugs in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
+from licaudit.errors import UsageError
+from licaudit.knowledge import Knowledge
+from licaudit.pipeline import TraceResult, TraceSettings, registry_resolver, trace
+from licaudit.plugins.api import ConfigError, InputSpec, OutputSpec, PlannedInput, RunPlan
+from licaudit.policy.verdicts import Verdict
+from licaudit.sources.facts import ArtifactFacts, ParentLink
+from licaudit.sources.provenance import is_local_folder, read_local_folder
+from licaudit.terms.expressions import UNKNOWN_LICENSE_ID, leaves
+from licaudit.terms.flow_rules import STRICT, Stance
+from licaudit.terms.propagation import UNRESOLVED_TERM, propagate_terms
+from licaudit.terms.vocabulary import Effect
+
+REFUSED = (Effect.FORBIDDEN, Effect.UNKNOWN)
+_NOT_LICENSES = frozenset({UNKNOWN_LICENSE_ID, UNRESOLVED_TERM.license_id})
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """The policy a run is gated under: the output's intended use, the stance, a policy file."""
+
+    use: str = "commercial"
+    stance: Stance = field(default_factory=lambda: STRICT)
+    policy_file: Path | None = None
+
+    def canonical(self) -> dict[str, str]:
+        settings = {"use": self.use, "stance": self.stance.label}
+        if self.policy_file is not None:
+            settings["policy_file_sha256"] = hashlib.sha256(self.policy_file.read_bytes()).hexdigest()
+        return settings
+
+    def digest(self) -> str:
+        canonical = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ResolvedInput:
+    planned: PlannedInput
+    facts: ArtifactFacts | None  # None: nobody knows it
+
+    @property
+    def id(self) -> ArtifactId:
+        return self.facts.id if self.facts is not None else ArtifactId(self.planned.spec.label)
+
+
+@dataclass(frozen=True)
+class ComputedLicense:
+    """The output's license, from the terms that flow into it: catalog ids and the card fields."""
+
+    ids: tuple[str, ...]
+    expression: str
+    hub_license: str  # a Hub id, or `other`
+    license_name: str | None  # with `other`: a slug naming the combination
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    allowed: bool
+    use: str
+    output_id: ArtifactId
+    verdict: Verdict  # for the planned output node, under `use`
+    result: TraceResult  # the trace of the planned lineage, the output carrying its computed license
+    license: ComputedLicense
+    inputs: tuple[ResolvedInput, ...]
+    refusals: tuple[str, ...]  # why it is refused, one line each (empty when allowed)
+    policy_digest: str
+    settings: PolicySettings
+
+
+def resolve_input(
+    spec: InputSpec, knowledge: Knowledge, config_source: str, recorded: dict[ArtifactId, ArtifactFacts] | None = None
+) -> ArtifactFacts | None:
+    """Registry record for the id, else the local folder (provenance file or card), else the config.
+
+    A local folder's provenance file also records its own inputs; they go into `recorded`, so an
+    output of an earlier run (a Self-Instruct dataset, say) can feed the next one.
+    """
+    if spec.id is not None:
+        found = knowledge.registry.get(spec.id)
+        if found is not None:
+            return found
+    if spec.path is not None and spec.path.is_dir() and is_local_folder(str(spec.path)):
+        local = read_local_folder(spec.path)
+        if recorded is not None:
+            recorded.update(local.inputs)
+        return replace(local.facts, id=ArtifactId(spec.id)) if spec.id is not None else local.facts
+    if spec.license is not None:
+        artifact_id = spec.id or f"local/{spec.path.name if spec.path is not None else spec.role}"
+        quote = f"{spec.role}: license: {spec.license}"
+        return ArtifactFacts(
+            id=ArtifactId(artifact_id),
+            kind=spec.kind,
+            name=artifact_id,
+            license_expression=spec.license,
+            declared_license=spec.license,
+            license_evidence=(Evidence(Origin.DECLARED, config_source, quote, spec.revision),),
+            parents=(),
+            on_hub=False,
+        )
+    return None
+
+
+def gate_plan(plan: RunPlan, settings: PolicySettings, knowledge: Knowledge) -> GateDecision:
+    """Trace the planned output node and decide; starts nothing."""
+    if settings.use not in knowledge.rules.uses:
+        raise UsageError(f"unknown use {settings.use!r}; known: {sorted(knowledge.rules.uses)}")
+    recorded: dict[ArtifactId, ArtifactFacts] = {}
+    resolved = tuple(
+        ResolvedInput(p, resolve_input(p.spec, knowledge, plan.config_source, recorded)) for p in plan.inputs
+    )
+    output_id = ArtifactId(plan.output_id)
+    fallback = registry_resolver(knowledge)
+    known = {r.facts.id: r.facts for r in resolved if r.facts is not None}
+    parents = tuple(
+        ParentLink(r.id, r.planned.relation, (Evidence(Origin.DECLARED, plan.config_source, r.planned.spec.role),))
+        for r in resolved
+    )
+
+    def planned_node(expression: str | None) -> ArtifactFacts:
+        return ArtifactFacts(
+            id=output_id,
+            kind=plan.kind,
+            name=plan.output.name or output_id,
+            license_expression=expression,
+            declared_license=None,
+            license_evidence=(Evidence(Origin.INFERRED, plan.config_source, "planned by licaudit run"),),
+            parents=parents,
+            on_hub=False,
+        )
+
+    def run_trace(node: ArtifactFacts) -> TraceResult:
+        def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
+            if artifact == output_id:
+                return node
+            return known.get(artifact) or fallback(artifact) or recorded.get(artifact)
+
+        uses = tuple(dict.fromkeys([settings.use, *knowledge.rules.uses]))
+        return trace(output_id, TraceSettings(uses=uses, stance=settings.stance), knowledge, resolve)
+
+    # Pass 1: the output with no license of its own shows which licenses' terms flow into it.
+    first = run_trace(planned_node(None))
+    license_ = compute_license(first, settings, knowledge, plan.output)
+    # Pass 2: the output carrying that license: exactly what `licaudit trace ./output` will see.
+    result = run_trace(planned_node(license_.expression or None))
+    verdict = result.verdict(settings.use)
+    refusals = _refusals(resolved, result, verdict, settings)
+    if not license_.ids:
+        refusals.insert(0, "no catalogued license reaches the output; name one as `output.license` in the config")
+    return GateDecision(
+        allowed=not refusals,
+        use=settings.use,
+        output_id=output_id,
+        verdict=verdict,
+        result=result,
+        license=license_,
+        inputs=resolved,
+        refusals=tuple(refusals),
+        policy_digest=settings.digest(),
+        settings=settings,
+    )
+
+
+def compute_license(
+    result: TraceResult, settings: PolicySettings, knowledge: Knowledge, output: OutputSpec
+) -> ComputedLicense:
+    """Every catalogued license whose terms reach the output, plus terms-free weights licenses and
+    any license the author adds; one license maps to its Hub id, several to `other`."""
+    target = result.target
+    propagation = propagate_terms(result.graph, knowledge.normaliser, knowledge.rules, settings.use, settings.stance)
+    ids = [
+        carried.term.license_id
+        for carried in propagation.effective[target].values()
+        if len(carried.path) > 1 and carried.term.license_id not in _NOT_LICENSES
+    ]
+    for edge in result.graph.parent_edges(target):
+        if edge.relation in (Relation.FINETUNE, Relation.ADAPTER):  # e.g. CC0 weights: no terms, still the license
+            expr = knowledge.normaliser.normalise(result.graph.facts(edge.parent).license_expression)
+            ids += [leaf.license.id for leaf in leaves(expr) if leaf.license is not None and not leaf.license.terms]
+    if output.license is not None:
+        found = [leaf.license.id for leaf in leaves(knowledge.normaliser.normalise(output.license)) if leaf.license]
+        if not found:
+            raise ConfigError(output.path, "output.license", f"{output.license!r} is not a catalogued license")
+        ids += found
+    unique = tuple(sorted(dict.fromkeys(ids)))
+    expression = " AND ".join(unique)
+    if len(unique) == 1:
+        hub_ids = knowledge.catalog.licenses[unique[0]].hub_ids
+        if hub_ids:
+            return ComputedLicense(unique, expression, hub_ids[0], None)
+    slug = "-and-".join(i.lower().removeprefix("licenseref-") for i in unique) or None
+    return ComputedLicense(unique, expression, "other", slug)
+
+
+def _refusals(
+    resolved: Sequence[ResolvedInput], result: TraceResult, verdict: Verdict, settings: PolicySettings
+) -> list[str]:
+    refusals: list[str] = []
+    for item in resolved:
+        spec = item.planned.spec
+        if item.facts is None:
+            refusals.append(
+                f"{spec.role} {spec.label!r} is unknown: no registry record, local card or declared license "
+                "(unknown is never allowed)"
+            )
+        elif item.facts.kind is ArtifactKind.UNRESOLVED:
+            refusals.append(f"{spec.role} {spec.label!r} is unresolved")
+        else:
+            own = result.verdicts[settings.use].get(item.facts.id)
+            if own is not None and own.verdict is Effect.UNKNOWN:
+                refusals.append(f"{spec.role} {item.facts.id!r}: its terms are unknown for {settings.use} use")
+    if verdict.verdict in REFUSED:
+        refusals.append(f"the output would be {verdict.verdict.value} for {settings.use} use")
+    refusals += _policy_refusals(result, verdict, settings)
+    return refusals
+
+
+def _policy_refusals(result: TraceResult, verdict: Verdict, settings: PolicySettings) -> list[str]:
+    """Issue 4 swaps in its policy evaluation (file, preset, waivers) here."""
+    del result, verdict
+    if settings.policy_file is not None:
+        raise UsageError(
+            f"policy file {settings.policy_file}: policy files are not supported by this build yet; "
+            "the gate decides from the trace verdict for --use"
+        )
+    return []
+
+
+def explain_decision(decision: GateDecision) -> str:
+    """Plain text for errors raised inside users' scripts (the CLI renders a richer panel)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from licaudit.reports.terminal import lineage_tree, verdict_tree
+
+    buffer = StringIO()
+    console = Console(file=buffer, width=110, no_color=True, highlight=False)
+    console.print(lineage_tree(decision.result))
+    console.print(verdict_tree(decision.result, decision.verdict, detailed=True))
+    return buffer.getvalue()
