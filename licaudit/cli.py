@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, assert_never
 
 import typer
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from licaudit.gate import GateResult
     from licaudit.knowledge import Knowledge
     from licaudit.lineage.crawl import CrawlProgress
+    from licaudit.pipeline import TraceResult
     from licaudit.policy.policy_file import Policy
 
 
@@ -429,6 +430,162 @@ def registry_show(
         sys.stdout.write(json.dumps(record_document(record, knowledge), indent=2, ensure_ascii=False) + "\n")
     else:
         render_record(record, knowledge, _stdout_console())
+
+
+class ExportFormat(StrEnum):
+    SPDX2 = "spdx2"
+    SPDX3 = "spdx3"
+    CYCLONEDX = "cyclonedx"
+    GRAPHML = "graphml"
+    DOT = "dot"
+    MERMAID = "mermaid"
+    HTML = "html"
+
+
+class NoticeFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+
+
+def _traced_for_export(
+    artifact: str,
+    use: str | None,
+    stance: StanceChoice,
+    depth: int | None,
+    rules: Path | None,
+    registry: Path | None,
+    offline: bool,
+) -> TraceResult:
+    """The same trace as `licaudit trace` (registry, cache, Hub or folder), with default Hub settings."""
+    from licaudit.errors import LicauditError, SourceUnreachableError
+    from licaudit.pipeline import TraceSettings
+    from licaudit.pipeline import trace as run_trace
+    from licaudit.sources.hub import HubSettings
+    from licaudit.terms.flow_rules import Reading, Stance
+
+    knowledge = _knowledge(rules, registry)
+    uses = tuple(dict.fromkeys([*([use] if use else []), *knowledge.rules.uses]))
+    settings = TraceSettings(
+        uses=uses, stance=Stance(Reading(stance.value)), max_depth=depth, hub=HubSettings(offline=offline)
+    )
+    try:
+        with _crawl_progress() as progress:
+            return run_trace(artifact, settings, knowledge, progress=progress)
+    except SourceUnreachableError as error:
+        _fail(str(error), ExitCode.INCOMPLETE)
+    except LicauditError as error:
+        _fail(str(error))
+
+
+def _exit_for_export(result: TraceResult) -> None:
+    """An export is a document, not a gate: 0, or 3 when a source did not answer (a re-run resumes)."""
+    if result.incomplete:
+        _stderr_console().print("warning: a source did not answer; the document covers what was reached")
+        raise typer.Exit(ExitCode.INCOMPLETE)
+
+
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Registry and cache only, no network (also HF_HUB_OFFLINE=1).")
+]
+
+
+def _creation_time() -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible documents), else now; whole seconds, UTC."""
+    import os
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            _fail(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, not {epoch!r}")
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+@app.command()
+def export(
+    artifact: Annotated[str, typer.Argument(help="Artifact id, e.g. tatsu-lab/alpaca-7b-wdiff.")],
+    export_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Document format.")],
+    output: OutputOption = None,
+    use: Annotated[
+        str, typer.Option("--use", "-u", help="Use whose verdict colours graphs and the HTML report.")
+    ] = "commercial",
+    stance: Annotated[
+        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
+    ] = StanceChoice.STRICT,
+    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+    offline: OfflineOption = False,
+) -> None:
+    """Export the traced lineage as SPDX, CycloneDX, a graph or a self-contained HTML report."""
+    from licaudit.errors import LicauditError
+
+    result = _traced_for_export(artifact, use, stance, depth, rules, registry, offline)
+    try:
+        text = _render_export(result, export_format, use)
+    except LicauditError as error:
+        _fail(str(error))
+    _emit(text, output)
+    _exit_for_export(result)
+
+
+def _render_export(result: TraceResult, export_format: ExportFormat, use: str) -> str:
+    match export_format:
+        case ExportFormat.SPDX2:
+            from licaudit.reports.spdx2 import render_spdx2
+
+            text = render_spdx2(result, _creation_time())
+        case ExportFormat.SPDX3:
+            from licaudit.reports.spdx3 import render_spdx3
+
+            text = render_spdx3(result, _creation_time())
+        case ExportFormat.CYCLONEDX:
+            from licaudit.reports.cyclonedx import render_cyclonedx
+
+            text = render_cyclonedx(result, _creation_time())
+        case ExportFormat.GRAPHML:
+            from licaudit.reports.graphml import render_graphml
+
+            text = render_graphml(result)
+        case ExportFormat.DOT:
+            from licaudit.reports.dot import render_dot
+
+            text = render_dot(result, use)
+        case ExportFormat.MERMAID:
+            from licaudit.reports.mermaid import render_mermaid
+
+            text = render_mermaid(result, use)
+        case ExportFormat.HTML:
+            from licaudit.reports.html import render_html
+
+            text = render_html(result, use)
+        case _:
+            assert_never(export_format)
+    return text
+
+
+@app.command()
+def notice(
+    artifact: Annotated[str, typer.Argument(help="Artifact id, e.g. meta-llama/Llama-2-7b-hf.")],
+    notice_format: Annotated[NoticeFormat, typer.Option("--format", "-f", help="Notice format.")] = NoticeFormat.TEXT,
+    output: OutputOption = None,
+    stance: Annotated[
+        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
+    ] = StanceChoice.STRICT,
+    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
+    rules: RulesOption = None,
+    registry: RegistryOption = None,
+    offline: OfflineOption = False,
+) -> None:
+    """Write the attribution notices someone redistributing the artifact must ship."""
+    from licaudit.reports.notice import render_notice_markdown, render_notice_text
+
+    result = _traced_for_export(artifact, None, stance, depth, rules, registry, offline)
+    render = render_notice_markdown if notice_format is NoticeFormat.MARKDOWN else render_notice_text
+    _emit(render(result), output)
+    _exit_for_export(result)
 
 
 class ReportFormat(StrEnum):

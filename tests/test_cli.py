@@ -168,3 +168,57 @@ def test_import_then_audit_in_every_format(tmp_path: Path) -> None:
 def test_import_of_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = RUNNER.invoke(app, ["import", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2 and "no such dump file" in result.stderr
+
+
+# ---- export and notice ----
+
+
+@pytest.mark.parametrize("export_format", ["spdx2", "spdx3", "cyclonedx", "graphml", "dot", "mermaid", "html"])
+def test_export_writes_each_format_to_stdout_or_output(
+    export_format: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    args = ["export", "tatsu-lab/alpaca-7b-wdiff", "--format", export_format]
+    first = RUNNER.invoke(app, args)
+    assert first.exit_code == 0, first.stderr  # an export is a document, not a gate: trace gates
+    assert first.stderr == "" and "tatsu-lab/alpaca-7b-wdiff" in first.stdout
+    output = tmp_path / f"lineage.{export_format}"
+    second = RUNNER.invoke(app, [*args, "--output", str(output)])
+    assert second.exit_code == 0 and second.stdout == ""
+    assert output.read_text(encoding="utf-8") == first.stdout  # SOURCE_DATE_EPOCH makes it reproducible
+
+
+def test_export_time_comes_from_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    result = RUNNER.invoke(app, ["export", "tatsu-lab/alpaca-7b-wdiff", "--format", "spdx3"])
+    assert json.loads(result.stdout)["@graph"][0]["created"] == "2026-01-01T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    bad = RUNNER.invoke(app, ["export", "tatsu-lab/alpaca-7b-wdiff", "--format", "spdx3"])
+    assert bad.exit_code == 2 and "SOURCE_DATE_EPOCH" in bad.stderr and bad.stdout == ""
+
+
+def test_export_unknown_id_and_bad_format_exit_2(world_args: list[str]) -> None:
+    unknown = RUNNER.invoke(app, ["export", "org/chld", "--format", "spdx2", *world_args])
+    assert unknown.exit_code == 2 and "Did you mean" in unknown.stderr and unknown.stdout == ""
+    assert RUNNER.invoke(app, ["export", "org/child", "--format", "pdf", *world_args]).exit_code == 2
+
+
+def test_notice_text_and_markdown(world_args: list[str]) -> None:
+    text = RUNNER.invoke(app, ["notice", "meta-llama/Llama-2-7b-hf"])
+    assert text.exit_code == 0, text.stderr
+    assert "Llama 2 is licensed under the LLAMA 2 Community License" in text.stdout
+    markdown = RUNNER.invoke(app, ["notice", "meta-llama/Meta-Llama-3-8B", "--format", "markdown"])
+    assert markdown.exit_code == 0 and markdown.stdout.startswith("# Third-party notices")
+    assert "Built with Meta Llama 3" in markdown.stdout
+    sneaky = RUNNER.invoke(app, ["notice", "org/sneaky", *world_args])
+    assert sneaky.exit_code == 0 and "\x1b" not in sneaky.stdout
+
+
+def test_help_does_not_import_the_export_libraries() -> None:
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom licaudit.cli import app\n"
+        "CliRunner().invoke(app, ['--help'])\n"
+        "heavy = [m for m in ('spdx_tools', 'cyclonedx', 'licaudit.reports.html') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

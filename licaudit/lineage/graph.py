@@ -141,3 +141,37 @@ class LineageGraph:
 
     def self_loops(self) -> list[Edge]:
         return [edge for edges in self._parents.values() for edge in edges.values() if edge.parent == edge.child]
+
+    def to_graphml(
+        self,
+        node_attributes: dict[ArtifactId, dict[str, str]],
+        edge_attributes: list[tuple[Edge, dict[str, str]]],
+    ) -> str:
+        """GraphML of the lineage with the given string attributes (networkx writes and escapes it).
+
+        networkx is imported here only: exports pay for it, traces do not.
+        """
+        import networkx as nx
+
+        out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        for artifact in self.artifacts():
+            out.add_node(artifact, **node_attributes.get(artifact, {}))
+        for edge, attributes in edge_attributes:
+            out.add_edge(edge.parent, edge.child, key=edge.relation.value, **attributes)
+        return "
+".join(nx.generate_graphml(out, encoding="utf-8", prettyprint=True)) + "
+"
+
+    def depths_from(self, target: ArtifactId) -> dict[ArtifactId, int]:
+        """Fewest parent hops from `target` to each ancestor (target 0); cycles are harmless."""
+        depths = {target: 0}
+        frontier = [target]
+        while frontier:
+            following: list[ArtifactId] = []
+            for artifact in frontier:
+                for parent, _relation in sorted(self._parents.get(artifact, {})):
+                    if parent not in depths:
+                        depths[parent] = depths[artifact] + 1
+                        following.append(parent)
+            frontier = following
+        return depths
