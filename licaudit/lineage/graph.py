@@ -158,9 +158,7 @@ class LineageGraph:
             out.add_node(artifact, **node_attributes.get(artifact, {}))
         for edge, attributes in edge_attributes:
             out.add_edge(edge.parent, edge.child, key=edge.relation.value, **attributes)
-        return "
-".join(nx.generate_graphml(out, encoding="utf-8", prettyprint=True)) + "
-"
+        return "\n".join(nx.generate_graphml(out, encoding="utf-8", prettyprint=True)) + "\n"
 
     def depths_from(self, target: ArtifactId) -> dict[ArtifactId, int]:
         """Fewest parent hops from `target` to each ancestor (target 0); cycles are harmless."""
