@@ -147,8 +147,9 @@ def test_interruption_mid_run_leaves_provenance_saying_incomplete(
     provenance = json.loads((tmp_path / "out" / "licaudit-provenance.json").read_text())
     assert provenance["status"] == "incomplete" and "KeyboardInterrupt" in provenance["status_detail"]
     assert "status: incomplete" in (tmp_path / "out" / "README.md").read_text()
-    traced = RUNNER.invoke(app, ["trace", str(tmp_path / "out"), *world_args])
-    assert "incomplete" in traced.stderr
+    traced = RUNNER.invoke(app, ["trace", str(tmp_path / "out"), "--format", "json", *world_args])
+    findings = json.loads(traced.stdout)["findings"]
+    assert any(f["kind"] == "incomplete-run" and "incomplete" in f["message"] for f in findings)
 
 
 @pytest.mark.parametrize(
