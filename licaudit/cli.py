@@ -686,16 +686,20 @@ def gate(
     today: TodayOption = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Registry and cache only; never ask the Hub (HF_HUB_OFFLINE=1 too).")
+    ] = False,
 ) -> None:
     """Find the models and datasets a repository uses and check them against the policy."""
     from licaudit.errors import LicauditError
     from licaudit.gate import gate_repository
+    from licaudit.sources.hub import HubSettings
 
     if not path.is_dir():
         _fail(f"{path} is not a directory")
     knowledge, run_policy, day = _gate_run(path, policy, fail_on, today, rules, registry)
     try:
-        result = gate_repository(path, run_policy, knowledge, day)
+        result = gate_repository(path, run_policy, knowledge, day, hub=HubSettings(offline=offline))
     except LicauditError as error:
         _fail(str(error))
     _gate_report(result, output_format, output)

@@ -30,6 +30,7 @@ from licaudit.policy.evaluation import GateFinding, judge, policy_findings
 from licaudit.policy.policy_file import Policy, discover_policy, load_policy, preset_names, presets_folder
 from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts
+from licaudit.sources.hub import HubSettings
 from licaudit.sources.model_folder import folder_facts, read_model_folder
 from licaudit.sources.registry import normalise_id
 from licaudit.sources.repository import Location, Reference, ReferenceKind, SkippedFile, scan_repository
@@ -134,6 +135,7 @@ def gate_repository(
     knowledge: Knowledge,
     today: dt.date | None = None,
     resolve: Resolver | None = None,
+    hub: HubSettings | None = None,
 ) -> GateResult:
     """Everything a repository references (code, training configs, the policy's manifest), gated."""
     scan = scan_repository(root)
@@ -148,7 +150,7 @@ def gate_repository(
     ]
     references = sorted([*scan.references, *manifest])
     return evaluate_references(
-        "gate", root.as_posix(), references, scan.skipped, policy, knowledge, today or default_today(), resolve
+        "gate", root.as_posix(), references, scan.skipped, policy, knowledge, today or default_today(), resolve, hub
     )
 
 
@@ -161,9 +163,13 @@ def evaluate_references(
     knowledge: Knowledge,
     today: dt.date,
     resolve: Resolver | None = None,
+    hub: HubSettings | None = None,
 ) -> GateResult:
-    resolve = resolve or registry_resolver(knowledge)
-    settings = TraceSettings(uses=policy.uses, stance=policy.stance)
+    """Gate each referenced artifact. With `hub`, ids the registry does not know are read from the
+    Hub through the cache (offline: the cache only); without it, the registry alone answers."""
+    if resolve is None and hub is None:
+        resolve = registry_resolver(knowledge)
+    settings = TraceSettings(uses=policy.uses, stance=policy.stance, hub=hub)
     located: dict[tuple[str, str, str], tuple[Finding, set[Location]]] = {}
 
     def add(finding: Finding, locations: Iterable[Location]) -> None:
@@ -223,7 +229,7 @@ def _gate_one(
     key: str,
     settings: TraceSettings,
     knowledge: Knowledge,
-    resolve: Resolver,
+    resolve: Resolver | None,
     policy: Policy,
 ) -> tuple[ArtifactOutcome, list[Finding]]:
     requested = refs[0].artifact or key
