@@ -65,6 +65,8 @@ RegistryOption = Annotated[
     typer.Option("--registry", help="Use this registry/ folder instead of the shipped one.", show_default=False),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+StanceOption = Annotated[StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")]
+DepthOption = Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.", show_default=False)
 ]
@@ -116,12 +118,10 @@ def trace(
     use: Annotated[
         str, typer.Option("--use", "-u", help="Intended use whose verdict sets the exit code.")
     ] = "commercial",
-    stance: Annotated[
-        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
-    ] = StanceChoice.STRICT,
+    stance: StanceOption = StanceChoice.STRICT,
     output_format: FormatOption = OutputFormat.TEXT,
     output: OutputOption = None,
-    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
+    depth: DepthOption = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
     offline: Annotated[
@@ -306,9 +306,7 @@ def run(
     subsystem: Annotated[str, typer.Argument(help="A subsystem from `licaudit plugins list`, e.g. sft.")],
     config: Annotated[Path, typer.Option("--config", "-c", help="The run's YAML or JSON config.")],
     use: Annotated[str, typer.Option("--use", "-u", help="Intended use of the output.")] = "commercial",
-    stance: Annotated[
-        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
-    ] = StanceChoice.STRICT,
+    stance: StanceOption = StanceChoice.STRICT,
     policy: Annotated[Path | None, typer.Option("--policy", help="A policy file (licaudit.yaml).")] = None,
     output_dir: Annotated[
         Path | None, typer.Option("--output-dir", help="Write the output here instead of the config's `output`.")
@@ -511,10 +509,8 @@ def export(
     use: Annotated[
         str, typer.Option("--use", "-u", help="Use whose verdict colours graphs and the HTML report.")
     ] = "commercial",
-    stance: Annotated[
-        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
-    ] = StanceChoice.STRICT,
-    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
+    stance: StanceOption = StanceChoice.STRICT,
+    depth: DepthOption = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
     offline: OfflineOption = False,
@@ -571,10 +567,8 @@ def notice(
     artifact: Annotated[str, typer.Argument(help="Artifact id, e.g. meta-llama/Llama-2-7b-hf.")],
     notice_format: Annotated[NoticeFormat, typer.Option("--format", "-f", help="Notice format.")] = NoticeFormat.TEXT,
     output: OutputOption = None,
-    stance: Annotated[
-        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
-    ] = StanceChoice.STRICT,
-    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")] = None,
+    stance: StanceOption = StanceChoice.STRICT,
+    depth: DepthOption = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
     offline: OfflineOption = False,
@@ -766,9 +760,7 @@ def import_dump(
 @app.command()
 def audit(
     use: Annotated[str, typer.Option("--use", "-u", help="Intended use the verdicts are for.")] = "commercial",
-    stance: Annotated[
-        StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")
-    ] = StanceChoice.STRICT,
+    stance: StanceOption = StanceChoice.STRICT,
     downstream_of: Annotated[
         str | None, typer.Option("--downstream-of", help="Only what descends from this artifact or license.")
     ] = None,
