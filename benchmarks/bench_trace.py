@@ -13,32 +13,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
+from pathlib import Path
 
-
-def wall_ms(command: list[str], repeat: int, env: dict[str, str]) -> list[float]:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-        timings.append((time.perf_counter() - start) * 1000)
-    return timings
-
-
-def call_ms(function: Callable[[], object], repeat: int) -> list[float]:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        timings.append((time.perf_counter() - start) * 1000)
-    return timings
-
-
-def row(name: str, timings: list[float], baseline: float | None = None) -> str:
-    median = statistics.median(timings)
-    ratio = f"{median / baseline:6.2f}x" if baseline else "       "
-    return f"{name:<58} {median:9.1f} {min(timings):9.1f} {ratio}"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import call_ms, row, wall_ms
 
 
 def main() -> None:
