@@ -151,7 +151,7 @@ def trace(
     from licaudit.errors import LicauditError, SourceUnreachableError
     from licaudit.pipeline import TraceSettings
     from licaudit.pipeline import trace as run_trace
-    from licaudit.sources.hub import HubSettings
+    from licaudit.sources.hub_settings import HubSettings
     from licaudit.terms.flow_rules import Reading, Stance
     from licaudit.terms.vocabulary import Effect
 
@@ -458,7 +458,7 @@ def _traced_for_export(
     from licaudit.errors import LicauditError, SourceUnreachableError
     from licaudit.pipeline import TraceSettings
     from licaudit.pipeline import trace as run_trace
-    from licaudit.sources.hub import HubSettings
+    from licaudit.sources.hub_settings import HubSettings
     from licaudit.terms.flow_rules import Reading, Stance
 
     knowledge = _knowledge(rules, registry)
@@ -687,7 +687,7 @@ def gate(
     """Find the models and datasets a repository uses and check them against the policy."""
     from licaudit.errors import LicauditError
     from licaudit.gate import gate_repository
-    from licaudit.sources.hub import HubSettings
+    from licaudit.sources.hub_settings import HubSettings
 
     if not path.is_dir():
         _fail(f"{path} is not a directory")

@@ -30,7 +30,7 @@ from licaudit.policy.evaluation import GateFinding, judge, policy_findings
 from licaudit.policy.policy_file import Policy, discover_policy, load_policy, preset_names, presets_folder
 from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts
-from licaudit.sources.hub import HubSettings
+from licaudit.sources.hub_settings import HubSettings
 from licaudit.sources.model_folder import folder_facts, read_model_folder
 from licaudit.sources.registry import normalise_id
 from licaudit.sources.repository import Location, Reference, ReferenceKind, SkippedFile, scan_repository

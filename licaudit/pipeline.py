@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from licaudit.artifacts import ArtifactId
 from licaudit.errors import SourceUnreachableError, UnknownArtifactError, UsageError
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.knowledge import Knowledge
 from licaudit.lineage.build import Resolver, build_lineage
-from licaudit.lineage.crawl import Crawl, ProgressCallback, crawl_ancestors
 from licaudit.lineage.graph import LineageGraph
 from licaudit.policy.declared import declared_vs_effective
 from licaudit.policy.verdicts import Verdict, decide
 from licaudit.sources.facts import ArtifactFacts
-from licaudit.sources.hub import HubSettings
-from licaudit.sources.local import is_local_folder
-from licaudit.sources.resolution import open_source
+from licaudit.sources.hub_settings import HubSettings
 from licaudit.terms.flow_rules import STRICT, Stance
-from licaudit.terms.identify import CatalogIdentifier
 from licaudit.terms.license_findings import license_findings
 from licaudit.terms.propagation import propagate_terms
+
+if TYPE_CHECKING:  # the crawl machinery is imported only when a trace needs it
+    from licaudit.lineage.crawl import Crawl, ProgressCallback
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def trace(
     crawl: Crawl | None = None
     descendants: tuple[Descendant, ...] = ()
     incomplete = False
-    if resolve is None and settings.hub is not None:
+    if resolve is None and settings.hub is not None and _needs_crawl(target, settings, settings.hub, knowledge):
         crawl, descendants, incomplete = _crawl_hub(target, settings, settings.hub, knowledge, progress)
         resolve = crawl.resolve
     resolve = resolve or registry_resolver(knowledge)
@@ -113,11 +113,22 @@ def chained_resolver(*resolvers: Resolver) -> Resolver:
     return resolve
 
 
+def _needs_crawl(target: str, settings: TraceSettings, hub: HubSettings, knowledge: Knowledge) -> bool:
+    """A registry target with no card check and no descendants asked for is traced from the
+    registry alone (the crawl would answer exactly the same), without loading the Hub client."""
+    return hub.check_cards or settings.descendants > 0 or knowledge.registry.get(target) is None
+
+
 def _crawl_hub(
     target: str, settings: TraceSettings, hub: HubSettings, knowledge: Knowledge, progress: ProgressCallback | None
 ) -> tuple[Crawl, tuple[Descendant, ...], bool]:
     """Ancestors through the registry, local folders and the Hub (via the cache); a registry target
     is traced from the registry alone unless cards are checked, so it never needs the network."""
+    from licaudit.lineage.crawl import crawl_ancestors
+    from licaudit.sources.local import is_local_folder
+    from licaudit.sources.resolution import open_source
+    from licaudit.terms.identify import CatalogIdentifier
+
     use_hub = hub.check_cards or is_local_folder(target) or knowledge.registry.get(target) is None
     hub = replace(hub, wants_listing=settings.descendants > 0)
     source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub)

@@ -16,13 +16,14 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.sources.cards import MAX_CARD_BYTES, parse_card
 from licaudit.sources.hub_cache import HubCache
+from licaudit.sources.hub_settings import HubSettings, env_offline
 from licaudit.sources.license_text import MAX_LICENSE_BYTES, LicenseFetchError, fetch_license_url
 from licaudit.sources.repo_facts import (
     DATASET_FILES,
@@ -40,38 +41,6 @@ _MODEL_EXPAND = ["baseModels", "cardData", "gated", "sha", "siblings", "tags"]
 _DATASET_EXPAND = ["cardData", "gated", "sha", "siblings", "tags"]
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _RELATIONS = ("finetune", "adapter", "merge", "quantized")
-
-
-def env_offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-@dataclass(frozen=True)
-class HubSettings:
-    """How the Hub is read. Defaults suit the real Hub; tests inject short timeouts and a fake sleep."""
-
-    endpoint: str | None = None  # None: HF_ENDPOINT, else huggingface_hub's default
-    offline: bool = False  # cache and registry only (HF_HUB_OFFLINE=1 implies it)
-    refresh: bool = False  # ignore cached answers (files at a commit sha are immutable and kept)
-    check_cards: bool = False  # also read the cards of artifacts the registry knows
-    ttl_seconds: float = 7 * 24 * 3600.0
-    timeout: float = 10.0  # per request
-    retries: int = 4
-    backoff_base: float = 0.5
-    backoff_cap: float = 30.0
-    max_retry_after: float = 120.0
-    requests_per_second: float = 10.0  # politeness, shared by every worker
-    workers: int = 8
-    cache_dir: str | None = None  # None: licaudit's cache folder
-    wants_listing: bool = False  # --descendants: the Hub is asked even for a registry target
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
-
-    def resolved_endpoint(self) -> str:
-        if self.endpoint:
-            return self.endpoint.rstrip("/")
-        from huggingface_hub import constants
-
-        return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
 
 
 class FetchStatus(StrEnum):

@@ -18,8 +18,9 @@ from licaudit.sources.facts import ArtifactFacts
 
 if TYPE_CHECKING:
     from licaudit.sources.dump_store import DumpStore
-from licaudit.sources.hub import FetchStatus, HubClient, HubSettings
+from licaudit.sources.hub import FetchStatus, HubClient
 from licaudit.sources.hub_cache import HubCache
+from licaudit.sources.hub_settings import HubSettings
 from licaudit.sources.license_text import LicenseIdentifier
 from licaudit.sources.local import is_local_folder, read_folder
 from licaudit.sources.provenance import PROVENANCE_FILE, RunStatus, has_provenance, read_provenance
