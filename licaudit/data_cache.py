@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -61,6 +60,8 @@ class ParsedFileCache:
         """Write the snapshot after every file validated; atomically, so readers never see half."""
         if not self._dirty:
             return
+        import tempfile  # only when writing: most runs only read
+
         try:
             self.location.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(

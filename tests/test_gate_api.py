@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from licaudit import gate as gate_module
 from licaudit.artifacts import ArtifactId
 from licaudit.cli import app
 from licaudit.errors import SourceUnreachableError
@@ -56,14 +56,21 @@ def test_an_unreachable_source_makes_the_result_incomplete() -> None:
     assert [f.kind.value for f in result.findings] == ["unreachable"]
 
 
-def test_the_cli_exits_3_when_a_source_is_unreachable(tmp_path: Path, monkeypatch: object) -> None:
-    import pytest
+def test_the_cli_exits_3_when_a_source_is_unreachable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real Hub client against a port nobody listens on: the gate says incomplete, not passed."""
+    from functools import partial
 
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    knowledge = load_knowledge()
-    monkeypatch.setattr(gate_module, "registry_resolver", lambda k: unreachable_for(k, "org/on-the-hub"))
+    from huggingface_hub import constants
+
+    import licaudit.sources.hub_settings as hub_settings
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    quick = partial(
+        hub_settings.HubSettings, endpoint="http://127.0.0.1:9", retries=0, timeout=0.5, requests_per_second=0
+    )
+    monkeypatch.setattr(hub_settings, "HubSettings", quick)
     (tmp_path / "train.py").write_text('AutoModel.from_pretrained("org/on-the-hub")\n')
-    del knowledge
     result = CliRunner().invoke(app, ["gate", str(tmp_path), "--today", "2026-11-22", "--format", "json"])
     assert result.exit_code == 3, result.stdout
     assert '"status": "incomplete"' in result.stdout
