@@ -710,19 +710,23 @@ def check(
     today: TodayOption = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Registry and cache only; never ask the Hub (HF_HUB_OFFLINE=1 too).")
+    ] = False,
 ) -> None:
     """Pre-release check: resolve a model folder's lineage and check what its card declares."""
     from licaudit.errors import LicauditError
     from licaudit.gate import check_model_folder, write_card_fix
+    from licaudit.sources.hub_settings import HubSettings
 
     if not folder.is_dir():
         _fail(f"{folder} is not a directory")
     knowledge, run_policy, day = _gate_run(Path.cwd(), policy, fail_on, today, rules, registry)
     try:
-        result = check_model_folder(folder, run_policy, knowledge, day)
+        result = check_model_folder(folder, run_policy, knowledge, day, hub=HubSettings(offline=offline))
         if fix and result.card is not None and write_card_fix(folder, result.card):
             _stderr_console().print(f"wrote the corrected front matter to {folder / 'README.md'}", markup=False)
-            result = check_model_folder(folder, run_policy, knowledge, day)
+            result = check_model_folder(folder, run_policy, knowledge, day, hub=HubSettings(offline=offline))
     except (LicauditError, OSError) as error:
         _fail(str(error))
     _gate_report(result, output_format, output)

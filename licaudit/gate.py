@@ -14,7 +14,7 @@ result incomplete instead of failing the whole gate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -31,7 +31,7 @@ from licaudit.policy.policy_file import Policy, discover_policy, load_policy, pr
 from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.hub_settings import HubSettings
-from licaudit.sources.model_folder import folder_facts, read_model_folder
+from licaudit.sources.model_folder import read_model_folder
 from licaudit.sources.registry import normalise_id
 from licaudit.sources.repository import Location, Reference, ReferenceKind, SkippedFile, scan_repository
 from licaudit.terms.expressions import leaves
@@ -293,13 +293,18 @@ def check_model_folder(
     knowledge: Knowledge,
     today: dt.date | None = None,
     resolve: Resolver | None = None,
+    hub: HubSettings | None = None,
 ) -> GateResult:
-    """The pre-release check of a model folder: its lineage under the policy, and its card's truth."""
+    """The pre-release check of a model folder: its lineage under the policy, and its card's truth.
+
+    The folder is read as the crawler reads any local folder (card, tags, adapter and merge configs,
+    LICENSE); its ancestors come from `resolve`, else the registry and, with `hub`, the Hub.
+    """
     today = today or default_today()
     model = read_model_folder(folder)
     target = ArtifactId(f"./{folder.name}")
-    base = resolve or registry_resolver(knowledge)
-    own = folder_facts(model, target)
+    own, folder_findings = _folder_facts(folder, target, knowledge)
+    base, close = (resolve, None) if resolve is not None else _ancestor_resolver(knowledge, hub)
 
     def local_resolver(artifact: ArtifactId) -> ArtifactFacts | None:
         return own if artifact == target else base(artifact)
@@ -310,11 +315,16 @@ def check_model_folder(
     try:
         result = trace(target, settings, knowledge, local_resolver)
     except SourceUnreachableError as error:
+        if close is not None:
+            close()
         finding = Finding(FindingKind.UNREACHABLE, Severity.ERROR, target, str(error))
         judged = judge([(finding, (card_location,))], policy, today)
         outcome = ArtifactOutcome(target, None, "model", ArtifactStatus.INCOMPLETE, None, (), (reference,))
         return GateResult("check", folder.as_posix(), policy, today, (reference,), (), (outcome,), tuple(judged))
+    if close is not None:
+        close()
     outcome, findings = _outcome(result, target, (reference,), knowledge, policy)
+    findings += folder_findings
     too_permissive = any(
         f.kind is FindingKind.DECLARED_MORE_PERMISSIVE and f.artifact == target for f in result.findings
     )
@@ -351,6 +361,35 @@ def resolve_policy(
         return load_policy(found, knowledge, today, rules_folder, root), None
     note = f"no licaudit.yaml or [tool.licaudit] in {root}; using the `commercial` preset"
     return load_policy("commercial", knowledge, today, rules_folder, root), note
+
+
+def _folder_facts(folder: Path, target: ArtifactId, knowledge: Knowledge) -> tuple[ArtifactFacts, list[Finding]]:
+    """The folder's own facts, as `licaudit trace ./folder` reads them, under the check's id."""
+    from licaudit.sources.local import read_folder
+    from licaudit.sources.repo_facts import facts_from_snapshot
+    from licaudit.terms.identify import CatalogIdentifier
+
+    snapshot = replace(read_folder(str(folder)), artifact=target)
+    facts, findings = facts_from_snapshot(snapshot, CatalogIdentifier(knowledge.catalog))
+    return replace(facts, name=folder.name), findings
+
+
+def _ancestor_resolver(knowledge: Knowledge, hub: HubSettings | None) -> tuple[Resolver, Callable[[], None] | None]:
+    """The registry, then (with `hub`) the Hub through the cache; an unreachable Hub raises."""
+    if hub is None:
+        return registry_resolver(knowledge), None
+    from licaudit.sources.resolution import open_source
+    from licaudit.terms.identify import CatalogIdentifier
+
+    source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog))
+
+    def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
+        found = source.lookup(artifact)
+        if found.facts is None and found.unreachable:
+            raise SourceUnreachableError(artifact, found.unreachable)
+        return found.facts
+
+    return resolve, source.close
 
 
 def write_card_fix(folder: Path, card: CardCheck) -> bool:

@@ -1,7 +1,7 @@
-"""A local model folder about to be published: its card, config.json and adapter_config.json as facts.
+"""A local model folder about to be published, as `licaudit check` needs it: the card's exact
+bytes and fields (to check and fix them) and the configs' base model (to say what the card misses).
 
-Kept minimal on purpose (the Hub source's local reader will supersede it): enough to resolve a
-folder's declared lineage for `licaudit check`.
+Its lineage facts come from the crawler's local reader (sources/local.py), like any traced folder.
 """
 
 from __future__ import annotations
@@ -10,18 +10,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
+from licaudit.artifacts import Relation
 from licaudit.sources.cards import CardMetadata, parse_card
-from licaudit.sources.facts import ArtifactFacts, ParentLink
 from licaudit.sources.repository import is_hub_id
 
 MAX_CONFIG_BYTES = 1_000_000
-CARD_RELATIONS = {
-    "adapter": Relation.ADAPTER,
-    "merge": Relation.MERGE,
-    "quantized": Relation.QUANTIZED,
-    "finetune": Relation.FINETUNE,
-}
 
 
 @dataclass(frozen=True)
@@ -80,34 +73,3 @@ def _json_object(path: Path, errors: list[str]) -> dict[str, object]:
         errors.append(f"{path.name} is not a JSON object; ignored")
         return {}
     return data
-
-
-def folder_facts(folder: ModelFolder, artifact_id: ArtifactId) -> ArtifactFacts:
-    """The folder as an artifact: card fields first, the configs when the card is silent."""
-    card = folder.card
-    readme = (folder.path / "README.md").as_posix()
-    parents: list[ParentLink] = []
-    relation = CARD_RELATIONS.get((card.base_model_relation or "").lower(), folder.inferred_relation)
-    for base in card.base_model:
-        evidence = Evidence(Origin.DECLARED, readme, f"base_model: {base}", field="base_model")
-        parents.append(ParentLink(ArtifactId(base), relation, (evidence,)))
-    if not card.base_model and folder.config_base is not None:
-        source = "adapter_config.json" if folder.adapter_config else "config.json"
-        evidence = Evidence(Origin.DECLARED, (folder.path / source).as_posix(), folder.config_base)
-        parents.append(ParentLink(ArtifactId(folder.config_base), relation, (evidence,)))
-    for dataset in card.datasets:
-        evidence = Evidence(Origin.DECLARED, readme, f"datasets: {dataset}", field="datasets")
-        parents.append(ParentLink(ArtifactId(dataset), Relation.TRAINED_ON, (evidence,)))
-    declared = " AND ".join(card.license) if card.license else None
-    if card.license == ("other",) and card.license_name:
-        declared = card.license_name
-    return ArtifactFacts(
-        id=artifact_id,
-        kind=ArtifactKind.MODEL,
-        name=folder.path.name,
-        license_expression=declared,
-        declared_license=declared,
-        license_evidence=(Evidence(Origin.DECLARED, readme, f"license: {declared}", field="license"),),
-        parents=tuple(parents),
-        on_hub=False,
-    )
