@@ -307,7 +307,10 @@ def run(
     config: Annotated[Path, typer.Option("--config", "-c", help="The run's YAML or JSON config.")],
     use: Annotated[str, typer.Option("--use", "-u", help="Intended use of the output.")] = "commercial",
     stance: StanceOption = StanceChoice.STRICT,
-    policy: Annotated[Path | None, typer.Option("--policy", help="A policy file (licaudit.yaml).")] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", help="A policy file (licaudit.yaml) or a preset (commercial, research, internal)."),
+    ] = None,
     output_dir: Annotated[
         Path | None, typer.Option("--output-dir", help="Write the output here instead of the config's `output`.")
     ] = None,

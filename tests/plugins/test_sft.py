@@ -196,3 +196,22 @@ def test_bad_config_is_a_usage_error_naming_the_key(tmp_path: Path, world_args: 
     unknown_key = write_config(tmp_path, "bad.yaml", {"base_model": "x", "datasets": ["y"], "output": "o", "lr": 1})
     result = RUNNER.invoke(app, ["run", "sft", "--config", str(unknown_key), *world_args])
     assert result.exit_code == 2 and "`lr`: unknown key" in result.stderr
+
+
+def test_a_policy_file_refuses_a_run_the_verdict_alone_would_allow(
+    tmp_path: Path, tiny_gpt2: Path, sft_data: Path, world_args: list[str], steps_taken: list[int]
+) -> None:
+    config = sft_config(tmp_path, {"id": "local/tiny-gpt2", "path": str(tiny_gpt2)}, sft_data)
+    policy = tmp_path / "licaudit.yaml"
+    policy.write_text("schema_version: 1\nextends: commercial\nlicenses:\n  deny: [Apache-2.0]\n")
+    args = ["run", "sft", "--config", str(config), "--policy", str(policy), "--format", "json", *world_args]
+    refused = RUNNER.invoke(app, args)
+    assert refused.exit_code == 1, refused.output
+    decision = json.loads(refused.stdout)
+    assert decision["allowed"] is False
+    assert any("license-denied" in reason for reason in decision["refusals"])
+    assert steps_taken == [] and not (tmp_path / "out").exists()
+    preset = RUNNER.invoke(
+        app, ["run", "sft", "--config", str(config), "--policy", "commercial", "--dry-run", *world_args]
+    )
+    assert preset.exit_code == 0, preset.output
