@@ -67,6 +67,9 @@ RegistryOption = Annotated[
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
 StanceOption = Annotated[StanceChoice, typer.Option("--stance", help="Reading of legally unsettled questions.")]
 DepthOption = Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many ancestor hops.")]
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Registry and cache only, no network (also HF_HUB_OFFLINE=1).")
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.", show_default=False)
 ]
@@ -485,11 +488,6 @@ def _exit_for_export(result: TraceResult) -> None:
         raise typer.Exit(ExitCode.INCOMPLETE)
 
 
-OfflineOption = Annotated[
-    bool, typer.Option("--offline", help="Registry and cache only, no network (also HF_HUB_OFFLINE=1).")
-]
-
-
 def _creation_time() -> dt.datetime:
     """SOURCE_DATE_EPOCH when set (reproducible documents), else now; whole seconds, UTC."""
     import os
@@ -683,9 +681,7 @@ def gate(
     today: TodayOption = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Registry and cache only; never ask the Hub (HF_HUB_OFFLINE=1 too).")
-    ] = False,
+    offline: OfflineOption = False,
 ) -> None:
     """Find the models and datasets a repository uses and check them against the policy."""
     from licaudit.errors import LicauditError
@@ -713,9 +709,7 @@ def check(
     today: TodayOption = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Registry and cache only; never ask the Hub (HF_HUB_OFFLINE=1 too).")
-    ] = False,
+    offline: OfflineOption = False,
 ) -> None:
     """Pre-release check: resolve a model folder's lineage and check what its card declares."""
     from licaudit.errors import LicauditError
