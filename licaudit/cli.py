@@ -127,9 +127,7 @@ def trace(
     depth: DepthOption = None,
     rules: RulesOption = None,
     registry: RegistryOption = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Registry and cache only, no network (also HF_HUB_OFFLINE=1).")
-    ] = False,
+    offline: OfflineOption = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Refetch from the Hub even what is cached.")] = False,
     check_cards: Annotated[
         bool,
