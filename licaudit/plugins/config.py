@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,18 @@ from licaudit.artifacts import ArtifactKind
 from licaudit.plugins.api import ConfigError, InputSpec, OutputSpec
 
 _INPUT_KEYS = {"id", "path", "revision", "license", "endpoint", "model"}
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, object]]:
+    """A run's JSON Lines input, record by record with its line number; blank lines skipped."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ConfigError(path, f"line {number}", f"not JSON: {error}") from error
 
 
 def load_config_file(path: Path) -> dict[str, Any]:

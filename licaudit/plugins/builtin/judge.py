@@ -18,7 +18,7 @@ from typing import Any
 
 from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.plugins.api import ConfigError, InputSpec, OutputSpec, PlannedInput, RunContext, RunOutcome, RunPlan
-from licaudit.plugins.config import Fields
+from licaudit.plugins.config import Fields, read_jsonl
 
 _KEYS = {"judge", "generations", "output", "criterion", "description", "steps", "samples", "scale", "request_timeout"}
 _SCORE = re.compile(r"\b([1-9])\b")
@@ -140,17 +140,10 @@ def parse_score(text: str, scale: int) -> int | None:
 
 def _read_generations(path: Path) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ConfigError(path, f"line {number}", f"not JSON: {error}") from error
-            if not isinstance(row, dict) or not isinstance(row.get("output"), str):
-                raise ConfigError(path, f"line {number}", "needs an `output` string (and optionally `source`)")
-            rows.append(row)
+    for number, row in read_jsonl(path):
+        if not isinstance(row, dict) or not isinstance(row.get("output"), str):
+            raise ConfigError(path, f"line {number}", "needs an `output` string (and optionally `source`)")
+        rows.append(row)
     if not rows:
         raise ConfigError(path, "-", "holds no generations")
     return rows

@@ -18,7 +18,7 @@ from typing import Any
 
 from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.plugins.api import ConfigError, InputSpec, OutputSpec, PlannedInput, RunContext, RunOutcome, RunPlan
-from licaudit.plugins.config import Fields
+from licaudit.plugins.config import Fields, read_jsonl
 
 _KEYS = {
     "seed_tasks", "teacher", "output", "num_instructions", "num_prompt_instructions", "rouge_threshold",
@@ -166,16 +166,13 @@ class SelfInstructSubsystem:
 def load_seed_tasks(path: Path) -> list[Task]:
     """The Self-Instruct seed format: {instruction, instances: [{input, output}], is_classification}."""
     tasks: list[Task] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                instances = [{"input": str(i.get("input", "")), "output": str(i["output"])} for i in row["instances"]]
-                tasks.append(Task(str(row["instruction"]), instances, bool(row.get("is_classification", False))))
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
-                raise ConfigError(path, f"line {number}", f"not a seed task: {error}") from error
+    for number, row in read_jsonl(path):
+        try:
+            record: Any = row
+            instances = [{"input": str(i.get("input", "")), "output": str(i["output"])} for i in record["instances"]]
+            tasks.append(Task(str(record["instruction"]), instances, bool(record.get("is_classification", False))))
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ConfigError(path, f"line {number}", f"not a seed task: {error}") from error
     if not tasks:
         raise ConfigError(path, "-", "holds no seed tasks")
     return tasks

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.plugins.api import ConfigError, InputSpec, OutputSpec, PlannedInput, RunContext, RunOutcome, RunPlan
-from licaudit.plugins.config import Fields
+from licaudit.plugins.config import Fields, read_jsonl
 
 _KEYS = {
     "base_model", "datasets", "output", "method", "trainer", "text_field", "max_steps", "learning_rate",
@@ -175,16 +174,7 @@ def read_texts(spec: InputSpec, config: SftConfig) -> list[str]:
     if spec.path is None:
         raise ConfigError(config.source, "datasets", f"{spec.label}: a local `path` to a JSONL file is required")
     path = spec.path / "data.jsonl" if spec.path.is_dir() else spec.path
-    texts: list[str] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ConfigError(path, f"line {number}", f"not JSON: {error}") from error
-            texts.append(format_example(row, config.text_field, path, number))
+    texts = [format_example(row, config.text_field, path, number) for number, row in read_jsonl(path)]
     if not texts:
         raise ConfigError(path, "-", "holds no training records")
     return texts
