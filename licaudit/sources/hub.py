@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from licaudit.artifacts import ArtifactId, ArtifactKind
+from licaudit.sources.bounded_read import BodyRejected, read_bounded
 from licaudit.sources.cards import MAX_CARD_BYTES, parse_card
 from licaudit.sources.hub_cache import HubCache
 from licaudit.sources.hub_settings import HubSettings, env_offline
@@ -369,19 +370,12 @@ class HubClient:
                 raise _Transient(f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After")))
             if status >= 400:
                 raise _Transient(f"HTTP {status}")
-            declared = response.headers.get("Content-Length")
-            if declared is not None and declared.isdigit() and int(declared) > limit:
-                raise _TooLarge(f"too large: {int(declared):,} bytes (bound {limit:,}); not read")
-            chunks: list[bytes] = []
-            total = 0
-            for chunk in response.iter_bytes(65536):
-                total += len(chunk)
-                if total > limit:
-                    raise _TooLarge(f"too large: over the {limit:,}-byte bound; not read")
-                if time.monotonic() > deadline:
-                    raise _Transient(f"too slow: not complete after {self.settings.timeout * 3:g} s")
-                chunks.append(chunk)
-            return b"".join(chunks)
+            try:
+                return read_bounded(response.iter_bytes(65536), limit, response.headers.get("Content-Length"), deadline)
+            except BodyRejected as rejected:
+                if rejected.too_slow:
+                    raise _Transient(f"too slow: not complete after {self.settings.timeout * 3:g} s") from None
+                raise _TooLarge(str(rejected)) from None
 
     # --- URLs, lists ------------------------------------------------------------------------
     def license_text(self, url: str) -> tuple[bytes | None, str | None]:

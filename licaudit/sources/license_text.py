@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
+
+from licaudit.sources.bounded_read import BodyRejected, read_bounded
 
 MAX_LICENSE_BYTES = 1_000_000
 
@@ -39,16 +42,12 @@ def fetch_license_url(url: str, timeout: float, max_bytes: int = MAX_LICENSE_BYT
         with requests.get(url, timeout=timeout, stream=True, allow_redirects=True) as response:
             if response.status_code >= 400:
                 raise LicenseFetchError(f"HTTP {response.status_code}")
-            declared = response.headers.get("Content-Length")
-            if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-                raise LicenseFetchError(f"{int(declared):,} bytes is over the {max_bytes:,}-byte bound")
-            chunks: list[bytes] = []
-            total = 0
-            for chunk in response.iter_content(65536):
-                total += len(chunk)
-                if total > max_bytes:
-                    raise LicenseFetchError(f"over the {max_bytes:,}-byte bound")
-                chunks.append(chunk)
-            return b"".join(chunks)
+            deadline = time.monotonic() + timeout * 3  # a trickling server cannot hold the crawl
+            try:
+                return read_bounded(
+                    response.iter_content(65536), max_bytes, response.headers.get("Content-Length"), deadline
+                )
+            except BodyRejected as rejected:
+                raise LicenseFetchError(str(rejected)) from None
     except requests.RequestException as error:
         raise LicenseFetchError(type(error).__name__) from None
