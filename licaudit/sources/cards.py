@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple, TypedDict, cast
 
 import yaml
 
@@ -25,11 +25,12 @@ MAX_YAML_ALIASES = 64
 _FRONT_MATTER = re.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE
 )
+_OPENING = re.compile(r"(?:\ufeff)?---[ \t]*\r?\n")
+_CLOSING = re.compile(r"---[ \t]*(?:\r?\n|\Z)")
 _ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\[\]{}]+")
 
 
-@dataclass(frozen=True)
-class CardMetadata:
+class CardMetadata(NamedTuple):  # a tuple: built once per card, a million times in a bulk import
     """What a card's front matter says, each value normalised to strings or lists of strings."""
 
     license: tuple[str, ...] = ()  # a card may list several
@@ -46,7 +47,11 @@ class CardMetadata:
     pipeline_tag: str | None = None
     has_front_matter: bool = False
     errors: tuple[str, ...] = ()
-    body: str = field(default="", repr=False)
+    body: str = ""
+
+    def __repr__(self) -> str:  # without the body: it may be megabytes of Markdown
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields[:-1])
+        return f"CardMetadata({fields})"
 
 
 def decode_card(raw: bytes) -> tuple[str, list[str]]:
@@ -65,6 +70,12 @@ def decode_card(raw: bytes) -> tuple[str, list[str]]:
 
 
 def parse_card(card: str | bytes) -> CardMetadata:
+    front, body, errors = read_front_matter(card)
+    return front_matter_metadata(front, errors, body)
+
+
+def read_front_matter(card: str | bytes) -> tuple[str | None, str, list[str]]:
+    """(the front matter's YAML text or None, the body, problems so far) of a bounded, decoded card."""
     errors: list[str] = []
     if isinstance(card, bytes):
         text, errors = decode_card(card)
@@ -73,16 +84,41 @@ def parse_card(card: str | bytes) -> CardMetadata:
         if len(text) > MAX_CARD_BYTES:
             errors.append(f"card is {len(text):,} characters; only the first {MAX_CARD_BYTES:,} were read")
             text = text[:MAX_CARD_BYTES]
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        return CardMetadata(errors=tuple(errors), body=text)
-    front, body = match.group(1), text[match.end() :]
+    split = split_front_matter(text)
+    return (None, text, errors) if split is None else (*split, errors)
+
+
+def front_matter_metadata(front: str | None, errors: list[str], body: str = "") -> CardMetadata:
+    """Front matter YAML (None: the card has none) read into metadata; problems become `errors`."""
+    if front is None:
+        return CardMetadata(errors=tuple(errors), body=body)
     data = _flat_front_matter(front) if len(front) <= MAX_FRONT_MATTER_BYTES else None
     if data is None:
         data = _load_front_matter(front, errors)
     if data is None:
         return CardMetadata(has_front_matter=True, errors=tuple(errors), body=body)
     return metadata_from_mapping(data, errors, body)
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """(front matter, body), as `_FRONT_MATTER` splits them, or None; found with two searches
+    instead of a lazy match that tries the closing line at every character of the front matter."""
+    opening = _OPENING.match(text)
+    if opening is None:
+        return None
+    start = newline = opening.end() - 1
+    while True:  # the first line that is `---` (and trailing blanks) after the opening line
+        newline = text.find("\n---", newline)
+        if newline < 0:
+            return None
+        closing = _CLOSING.match(text, newline + 1)
+        if closing is not None:
+            break
+        newline += 1
+    start, end = start + 1, closing.start()
+    if end > start:  # the newline before the closing `---` is not part of the front matter
+        end -= 2 if text[end - 2 : end] == "\r\n" and end - 2 >= start else 1
+    return text[start:end], text[closing.end() :]
 
 
 # The block-YAML subset nearly every card uses: mappings and sequences by indentation, plain
@@ -135,33 +171,57 @@ def _typed(value: str) -> object:
     return value
 
 
-def _key(name: str) -> str:
-    if _typed(name) is not name:
-        raise _NotFlat  # a key YAML would read as a bool, number or null
-    return name
+# A parsed line: (indent, dashed, content column, key, what follows, value). What follows a key
+# is _NESTED (a block below, or null), _SCALAR or _FLOW (a tuple); an item line is a _SCALAR.
+_Line = tuple[int, bool, int, str | None, int, object]
+_NESTED, _SCALAR, _FLOW = 0, 1, 2
+_BLANK: _Line = (-1, False, -1, None, _NESTED, None)  # a blank or comment line
+# Front matter lines repeat across cards (`license: mit`, `- en`, `library_name: transformers`),
+# so each distinct line is matched and typed once. Entries are immutable; None marks a line
+# outside the subset. Bounded: cleared when full.
+_LINE_CACHE: dict[str, _Line | None] = {}
+_LINE_CACHE_SIZE = 200_000
 
 
-# A parsed line: (indent, dashed, content column, key, scalar value, flow list, has flow list)
-_Line = tuple[int, bool, int, str | None, str | None, str | None, bool]
+def _read_line(raw: str) -> _Line | None:
+    found = _block_line().fullmatch(raw)
+    if found is None:
+        return _BLANK if _SKIP_LINE.fullmatch(raw) else None
+    indent, dash, key, scalar, flow, item = found.groups()
+    key_name: str | None = key
+    if item is not None and dash is None:
+        return None  # a bare scalar line: a multi-line scalar, or junk
+    try:
+        if key_name is None:
+            return (len(indent), dash is not None, found.start(6), None, _SCALAR, _typed(item))
+        if _typed(key_name) is not key_name:
+            return None  # a key YAML would read as a bool, number or null
+        if scalar is not None:
+            return (len(indent), dash is not None, found.start(3), key_name, _SCALAR, _typed(scalar))
+        if "[" in raw:
+            items = tuple(_typed(v) for v in _FLOW_SPLIT.split(flow)) if flow else ()
+            return (len(indent), dash is not None, found.start(3), key_name, _FLOW, items)
+    except ValueError:  # e.g. `2024-13-45` looks like a date but is none: libyaml reports it
+        return None
+    return (len(indent), dash is not None, found.start(3), key_name, _NESTED, None)
 
 
 def _flat_front_matter(front: str) -> dict[str, object] | None:
     """Front matter in the block subset, read without libyaml; None means "ask libyaml"."""
     lines: list[_Line] = []
-    block_line = _block_line()
+    cache = _LINE_CACHE
     for raw in front.split("\n"):
-        raw = raw.rstrip("\r")
-        found = block_line.fullmatch(raw)
-        if found is None:
-            if _SKIP_LINE.fullmatch(raw):
-                continue
+        try:
+            line = cache[raw]
+        except KeyError:
+            line = _read_line(raw.rstrip("\r"))
+            if len(cache) >= _LINE_CACHE_SIZE:
+                cache.clear()
+            cache[raw] = line
+        if line is None:
             return None
-        indent, dash, key, scalar, flow, item = found.groups()
-        if item is not None and dash is None:
-            return None  # a bare scalar line: a multi-line scalar, or junk
-        flowed = key is not None and scalar is None and "[" in raw
-        column = found.start(3) if key is not None else found.start(6)
-        lines.append((len(indent), dash is not None, column, key, scalar if key else item, flow, flowed))
+        if line is not _BLANK:
+            lines.append(line)
     if not lines:
         return {}
     try:
@@ -181,11 +241,11 @@ def _block(lines: list[_Line], position: int, indent: int) -> tuple[object, int]
 
 def _value(lines: list[_Line], position: int, line: _Line, parent_column: int) -> tuple[object, int]:
     """The value after `key:` on `line`: inline, a flow list, a nested block, or null."""
-    _indent, _dash, _column, _key_name, scalar, flow, flowed = line
-    if scalar is not None:
-        return _typed(scalar), position
-    if flowed:
-        return [_typed(v) for v in _FLOW_SPLIT.split(flow)] if flow else [], position
+    follows, value = line[4], line[5]
+    if follows == _SCALAR:
+        return value, position
+    if follows == _FLOW:
+        return list(value), position  # type: ignore[call-overload]
     if position < len(lines):
         following = lines[position]
         if following[0] > parent_column or (following[0] == parent_column and following[1]):
@@ -199,17 +259,16 @@ def _mapping(lines: list[_Line], position: int, indent: int, column: int) -> tup
     first = True
     while position < len(lines):
         line = lines[position]
-        line_indent, dashed, line_column, key, _scalar, _flow, _flowed = line
+        line_indent, dashed, line_column, key = line[:4]
         if first:
             first = False
         elif dashed or line_indent != column:
             break
         if key is None:
             raise _NotFlat
-        name = _key(key)
-        if name in result:
+        if key in result:
             raise _NotFlat  # a repeated key: leave the rule to libyaml
-        result[name], position = _value(lines, position + 1, line, line_column)
+        result[key], position = _value(lines, position + 1, line, line_column)
     if position < len(lines) and lines[position][0] > column and not lines[position][1]:
         raise _NotFlat
     if position < len(lines) and lines[position][1] and lines[position][0] > indent:
@@ -221,11 +280,11 @@ def _sequence(lines: list[_Line], position: int, indent: int) -> tuple[list[obje
     items: list[object] = []
     while position < len(lines):
         line = lines[position]
-        line_indent, dashed, column, key, scalar, _flow, _flowed = line
+        line_indent, dashed, column, key = line[:4]
         if not dashed or line_indent != indent:
             break
         if key is None:
-            items.append(_typed(scalar or ""))
+            items.append(line[5])
             position += 1
             if position < len(lines) and lines[position][0] > indent:
                 raise _NotFlat  # a continued scalar or a deeper block after a scalar item
@@ -261,26 +320,34 @@ def _load_front_matter(front: str, errors: list[str]) -> dict[str, object] | Non
     return {str(k): v for k, v in data.items()}
 
 
+class _Fields(TypedDict, total=False):
+    license: tuple[str, ...]
+    license_name: str | None
+    license_link: str | None
+    license_details: str | None
+    base_model: tuple[str, ...]
+    base_model_relation: str | None
+    datasets: tuple[str, ...]
+    source_datasets: tuple[str, ...]
+    annotations_creators: tuple[str, ...]
+    tags: tuple[str, ...]
+    library_name: str | None
+    pipeline_tag: str | None
+
+
+_LIST_FIELDS = frozenset(("license", "base_model", "datasets", "source_datasets", "annotations_creators", "tags"))
+_FIELD_ORDER = tuple(_Fields.__annotations__)  # errors come out in this order
+
+
 def metadata_from_mapping(data: dict[str, object], errors: list[str] | None = None, body: str = "") -> CardMetadata:
     """Normalise a front-matter mapping (from a card or a Hub API `cardData`)."""
     errors = list(errors or [])
-    return CardMetadata(
-        license=_strings(data.get("license"), "license", errors),
-        license_name=_one(data.get("license_name"), "license_name", errors),
-        license_link=_one(data.get("license_link"), "license_link", errors),
-        license_details=_one(data.get("license_details"), "license_details", errors),
-        base_model=_strings(data.get("base_model"), "base_model", errors),
-        base_model_relation=_one(data.get("base_model_relation"), "base_model_relation", errors),
-        datasets=_strings(data.get("datasets"), "datasets", errors),
-        source_datasets=_strings(data.get("source_datasets"), "source_datasets", errors),
-        annotations_creators=_strings(data.get("annotations_creators"), "annotations_creators", errors),
-        tags=_strings(data.get("tags"), "tags", errors),
-        library_name=_one(data.get("library_name"), "library_name", errors),
-        pipeline_tag=_one(data.get("pipeline_tag"), "pipeline_tag", errors),
-        has_front_matter=True,
-        errors=tuple(errors),
-        body=body,
-    )
+    fields: dict[str, object] = {}
+    for key in _FIELD_ORDER:
+        value = data.get(key)
+        if value is not None:  # most keys are absent from most cards
+            fields[key] = _strings(value, key, errors) if key in _LIST_FIELDS else _one(value, key, errors)
+    return CardMetadata(**cast(_Fields, fields), has_front_matter=True, errors=tuple(errors), body=body)
 
 
 def _scalar(value: object) -> str | None:
@@ -296,6 +363,9 @@ def _scalar(value: object) -> str | None:
 def _strings(value: object, key: str, errors: list[str]) -> tuple[str, ...]:
     if value is None:
         return ()
+    if type(value) is str:  # the common case, in short
+        stripped = value.strip()
+        return (stripped[:1000],) if stripped else ()
     items = value if isinstance(value, list) else [value]
     found: list[str] = []
     for item in items[:1000]:

@@ -11,19 +11,24 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from licaudit.artifacts import ArtifactKind
+
+if TYPE_CHECKING:
+    import pyarrow
 
 ID_COLUMNS = {"modelId": ArtifactKind.MODEL, "datasetId": ArtifactKind.DATASET}
 TEXT_COLUMNS = ("author", "last_modified", "createdAt", "library_name", "pipeline_tag")
 COUNT_COLUMNS = ("downloads", "likes")
 COLUMNS = (*ID_COLUMNS, *TEXT_COLUMNS, *COUNT_COLUMNS, "tags", "card")
 MAX_ROW_CARD_BYTES = 5_000_000  # a larger card is not parsed at all: its metadata is unknown
-PARQUET_BATCH_ROWS = 4096
+MAX_LINE_BYTES = 64_000_000  # a longer JSON line is skipped unread
+CHUNK_ROWS = 2000
+READ_BYTES = 1 << 22
 
 
-@dataclass(frozen=True)
-class DumpRow:
+class DumpRow(NamedTuple):  # a tuple: built once per row of a million-row dump
     number: int  # 1-based row number in the file (JSON Lines: the line number)
     kind: ArtifactKind
     id: str  # as licaudit names it: datasets are `datasets/<owner>/<name>`
@@ -51,38 +56,109 @@ def artifact_id(kind: ArtifactKind, raw_id: str) -> str:
     return f"datasets/{raw_id}" if kind is ArtifactKind.DATASET and not raw_id.startswith("datasets/") else raw_id
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive rows of a dump, read from the file but not yet decoded: the unit of work that
+    worker processes turn into rows (`chunk_rows`) while the importing process reads on."""
+
+    first: int  # the number of the first row
+    count: int  # rows in the chunk, blank lines included: the last is `first + count - 1`
+    lines: tuple[bytes, ...] = ()  # JSON Lines, without their newlines
+    unterminated: bool = False  # the last line had no newline: the file may be cut short there
+    batch: pyarrow.RecordBatch | None = None  # Parquet
+
+    @property
+    def last(self) -> int:
+        return self.first + self.count - 1
+
+
 def read_dump(path: Path, start_row: int = 0) -> Iterator[DumpRow | RowProblem]:
     """Rows after `start_row`, in file order; problems interleaved where they occur."""
+    for item in read_chunks(path, start_row):
+        yield from (item,) if isinstance(item, RowProblem) else chunk_rows(item)
+
+
+def read_chunks(path: Path, start_row: int = 0, rows: int = CHUNK_ROWS) -> Iterator[Chunk | RowProblem]:
+    """The rows after `start_row` in chunks of `rows`; problems with the whole file in between."""
     if path.suffix.lower() in {".parquet", ".pq"}:
-        yield from _read_parquet(path, start_row)
+        yield from _parquet_chunks(path, start_row, rows)
     else:
-        yield from _read_json_lines(path, start_row)
+        yield from _json_lines_chunks(path, start_row, rows)
 
 
-def _read_json_lines(path: Path, start_row: int) -> Iterator[DumpRow | RowProblem]:
+def chunk_rows(chunk: Chunk) -> Iterator[DumpRow | RowProblem]:
+    """A chunk's rows, validated; a top-level function so worker processes can run it."""
+    if chunk.batch is not None:
+        yield from _parquet_rows(chunk.first, chunk.batch)
+        return
+    last = len(chunk.lines) - 1
+    for offset, line in enumerate(chunk.lines):
+        number = chunk.first + offset
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as error:
+            reason = "truncated last line" if chunk.unterminated and offset == last else f"not valid JSON ({error})"
+            yield RowProblem(number, None, reason)
+            continue
+        if not isinstance(record, dict):
+            yield RowProblem(number, None, f"a JSON {type(record).__name__}, not an object")
+            continue
+        yield row_from_mapping(number, record)
+
+
+def _json_lines_chunks(path: Path, start_row: int, rows: int) -> Iterator[Chunk | RowProblem]:
     try:
         handle = path.open("rb")
     except OSError as error:
         yield RowProblem(0, None, f"cannot read {path}: {error.strerror or error}")
         return
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if number <= start_row or not line.strip():
+        first = start_row + 1  # the number of the first pending line
+        consumed = 0  # lines split off so far, skipped ones included
+        pending: list[bytes] = []
+        rest = b""  # the part after the last newline read
+        oversized = False  # inside a line longer than MAX_LINE_BYTES: its bytes are dropped
+        while True:
+            block = handle.read(READ_BYTES)
+            eof = not block
+            if oversized and not eof:
+                newline = block.find(b"\n")
+                if newline < 0:
+                    continue
+                block, oversized = block[newline + 1 :], False
+            if eof:
+                lines, unterminated = ([rest] if rest and not oversized else []), bool(rest) and not oversized
+            else:
+                lines, unterminated = (rest + block).split(b"\n"), False
+                rest = lines.pop()
+            skip = min(max(start_row - consumed, 0), len(lines))
+            consumed += len(lines)
+            pending.extend(lines[skip:])
+            if len(rest) > MAX_LINE_BYTES:
+                # A line this long holds no sensible row, and reading it whole could exhaust memory.
+                yield from _pending_chunks(pending, first, rows)
+                consumed += 1
+                first, pending, rest, oversized = max(consumed, start_row) + 1, [], b"", True
+                if consumed > start_row:
+                    yield RowProblem(consumed, None, f"line is over {MAX_LINE_BYTES:,} bytes; skipped")
                 continue
-            try:
-                record = json.loads(line)
-            except ValueError as error:
-                truncated = not line.endswith(b"\n")
-                reason = "truncated last line" if truncated else f"not valid JSON ({error})"
-                yield RowProblem(number, None, reason)
-                continue
-            if not isinstance(record, dict):
-                yield RowProblem(number, None, f"a JSON {type(record).__name__}, not an object")
-                continue
-            yield row_from_mapping(number, record)
+            full = len(pending) if eof else len(pending) - len(pending) % rows
+            yield from _pending_chunks(pending[:full], first, rows, unterminated)
+            first, pending = first + full, pending[full:]
+            if eof:
+                return
 
 
-def _read_parquet(path: Path, start_row: int) -> Iterator[DumpRow | RowProblem]:
+def _pending_chunks(lines: list[bytes], first: int, rows: int, unterminated: bool = False) -> Iterator[Chunk]:
+    for start in range(0, len(lines), rows):
+        part = tuple(lines[start : start + rows])
+        last = start + rows >= len(lines)
+        yield Chunk(first + start, len(part), part, unterminated=unterminated and last)
+
+
+def _parquet_chunks(path: Path, start_row: int, rows: int) -> Iterator[Chunk | RowProblem]:
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -98,88 +174,106 @@ def _read_parquet(path: Path, start_row: int) -> Iterator[DumpRow | RowProblem]:
     if missing:
         yield RowProblem(0, None, f"columns missing, their values taken as empty: {missing}", skipped=False)
     wanted = [c for c in COLUMNS if c in names]
-    number = 0
+    number = 0  # rows before the current batch
     try:
         for group in range(parquet.num_row_groups):
             rows_in_group = parquet.metadata.row_group(group).num_rows
             if number + rows_in_group <= start_row:
                 number += rows_in_group  # resuming: skip whole row groups unread
                 continue
-            for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group], columns=wanted):
-                columns = {name: batch.column(name).to_pylist() for name in wanted}
-                for index in range(batch.num_rows):
-                    number += 1
-                    if number <= start_row:
-                        continue
-                    yield row_from_mapping(number, {name: values[index] for name, values in columns.items()})
+            for batch in parquet.iter_batches(batch_size=rows, row_groups=[group], columns=wanted):
+                skip = min(max(start_row - number, 0), batch.num_rows)
+                number += batch.num_rows
+                if skip < batch.num_rows:
+                    kept = batch.slice(skip) if skip else batch
+                    yield Chunk(number - kept.num_rows + 1, kept.num_rows, batch=kept)
     except Exception as error:
         yield RowProblem(number + 1, None, f"Parquet data unreadable from here on (truncated file?): {error}")
 
 
+def _parquet_rows(first: int, batch: pyarrow.RecordBatch) -> Iterator[DumpRow | RowProblem]:
+    columns = {name: batch.column(name).to_pylist() for name in batch.schema.names}
+    for index in range(batch.num_rows):
+        yield row_from_mapping(first + index, {name: values[index] for name, values in columns.items()})
+
+
 def row_from_mapping(number: int, record: dict[str, object]) -> DumpRow | RowProblem:
     """Validate one row's types; a wrong optional field is dropped and noted, a bad id skips the row."""
-    kinds = [(column, kind) for column, kind in ID_COLUMNS.items() if column in record]
-    if not kinds:
+    if "modelId" in record:
+        column, kind = "modelId", ArtifactKind.MODEL
+    elif "datasetId" in record:
+        column, kind = "datasetId", ArtifactKind.DATASET
+    else:
         return RowProblem(number, None, "no `modelId` or `datasetId` column")
-    column, kind = kinds[0]
     raw_id = record[column]
-    if not isinstance(raw_id, str) or not raw_id.strip() or len(raw_id) > 300 or "\n" in raw_id:
+    if type(raw_id) is not str or not raw_id.strip() or len(raw_id) > 300 or "\n" in raw_id:
         return RowProblem(number, None, f"`{column}` is {_describe(raw_id)}, expected a repo id")
     identifier = artifact_id(kind, raw_id.strip())
     problems: list[str] = []
-    texts: dict[str, str | None] = {}
-    for name in TEXT_COLUMNS:
-        value = record.get(name)
-        if value is not None and not isinstance(value, str):
-            value = _as_text(value)
-            if value is None:
-                problems.append(f"`{name}` is {_describe(record.get(name))}; ignored")
-        texts[name] = value
-    counts: dict[str, int] = {}
-    for name in COUNT_COLUMNS:
-        value = record.get(name)
-        if value is None:
-            counts[name] = 0
-        elif isinstance(value, int) and not isinstance(value, bool):
-            counts[name] = max(value, 0)
-        elif isinstance(value, str) and value.strip().isdigit():
-            counts[name] = int(value)
-        else:
-            counts[name] = 0
-            problems.append(f"`{name}` is {_describe(value)}, expected a count; taken as 0")
-    tags_raw = record.get("tags")
+    get = record.get
+    texts = [get(name) for name in TEXT_COLUMNS]
+    if not all(value is None or type(value) is str for value in texts):  # the common case skips this
+        texts = [_text(name, value, problems) for name, value in zip(TEXT_COLUMNS, texts, strict=True)]
+    author, last_modified, created_at, library_name, pipeline_tag = cast("list[str | None]", texts)
+    downloads_raw, likes_raw = get("downloads"), get("likes")
+    if type(downloads_raw) is int and type(likes_raw) is int and downloads_raw >= 0 and likes_raw >= 0:
+        downloads, likes = downloads_raw, likes_raw
+    else:
+        downloads, likes = _count("downloads", downloads_raw, problems), _count("likes", likes_raw, problems)
+    tags_raw = get("tags")
     tags: tuple[str, ...] = ()
     if isinstance(tags_raw, (list, tuple)):
-        tags = tuple(t for t in tags_raw if isinstance(t, str))
-        if len(tags) != len(tags_raw):
+        tags = tuple(tags_raw)
+        if not all(type(tag) is str for tag in tags):
+            tags = tuple(t for t in tags_raw if isinstance(t, str))
             problems.append("`tags` holds non-text items; they were ignored")
     elif tags_raw is not None:
         problems.append(f"`tags` is {_describe(tags_raw)}, expected a list; ignored")
-    card = record.get("card")
-    if card is not None and not isinstance(card, (str, bytes)):
-        problems.append(f"`card` is {_describe(card)}, expected text; the card is ignored")
-        card = None
-    if isinstance(card, str) and "\x00" in card[:8192]:
+    card_raw = get("card")
+    card = card_raw if card_raw is None or isinstance(card_raw, (str, bytes)) else None
+    if card is None and card_raw is not None:
+        problems.append(f"`card` is {_describe(card_raw)}, expected text; the card is ignored")
+    if isinstance(card, str) and card.find("\x00", 0, 8192) >= 0:
         problems.append("card looks binary (NUL characters); not parsed")
         card = None
     if card is not None and len(card) > MAX_ROW_CARD_BYTES:
         problems.append(f"card is {len(card):,} characters (over {MAX_ROW_CARD_BYTES:,}); not parsed")
         card = None
     return DumpRow(
-        number=number,
-        kind=kind,
-        id=identifier,
-        author=texts["author"],
-        last_modified=texts["last_modified"],
-        created_at=texts["createdAt"],
-        downloads=counts["downloads"],
-        likes=counts["likes"],
-        tags=tags,
-        card=card,
-        library_name=texts["library_name"],
-        pipeline_tag=texts["pipeline_tag"],
-        problems=tuple(problems),
+        number,
+        kind,
+        identifier,
+        author,
+        last_modified,
+        created_at,
+        downloads,
+        likes,
+        tags,
+        card,
+        library_name,
+        pipeline_tag,
+        tuple(problems),
     )
+
+
+def _text(name: str, value: object, problems: list[str]) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    text = _as_text(value)
+    if text is None:
+        problems.append(f"`{name}` is {_describe(value)}; ignored")
+    return text
+
+
+def _count(name: str, value: object, problems: list[str]) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        return max(value, 0)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    problems.append(f"`{name}` is {_describe(value)}, expected a count; taken as 0")
+    return 0
 
 
 def _as_text(value: object) -> str | None:

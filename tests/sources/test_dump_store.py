@@ -10,7 +10,8 @@ import pytest
 
 from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.sources.cards import parse_card
-from licaudit.sources.dump_store import DumpStore, card_facts
+from licaudit.sources.dump_facts import card_facts
+from licaudit.sources.dump_store import DumpStore
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:

@@ -1,0 +1,214 @@
+"""What licaudit keeps of one dump row: the license its card declares and the parents it names.
+
+`import_chunk` turns a chunk of raw dump rows into rows ready for the store, and is what the
+import's worker processes run: everything per row that needs no database happens here.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from licaudit.artifacts import ArtifactKind, Origin, Relation
+from licaudit.sources.cards import CardMetadata, front_matter_metadata, read_front_matter
+from licaudit.sources.dump_rows import Chunk, DumpRow, RowProblem, artifact_id, chunk_rows
+
+HUB_RELATIONS = {
+    "finetune": Relation.FINETUNE,
+    "adapter": Relation.ADAPTER,
+    "merge": Relation.MERGE,
+    "quantized": Relation.QUANTIZED,
+}
+MAX_QUOTE = 300
+_URL_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "hf.co/", "hf://")
+
+
+class Link(NamedTuple):
+    parent: str
+    relation: Relation
+    origin: Origin
+    quote: str
+
+
+class CardFacts(NamedTuple):
+    """What licaudit keeps of one card: the license it declares and the parents it names."""
+
+    license: str | None
+    license_origin: Origin | None
+    license_quote: str | None
+    links: tuple[Link, ...]
+    errors: tuple[str, ...]
+
+
+class ImportedRow(NamedTuple):
+    """One row ready for `dump_artifacts` (its first 14 fields are that table's columns, in order)."""
+
+    id: str
+    kind: str
+    author: str | None
+    last_modified: str | None
+    created_at: str | None
+    downloads: int
+    likes: int
+    library_name: str | None
+    pipeline_tag: str | None
+    license: str | None
+    license_origin: str | None
+    license_quote: str | None
+    checksum: int
+    card_errors: str | None  # a JSON list
+    number: int
+    problems: tuple[str, ...]  # recoverable problems of the row
+    edges: tuple[tuple[str, str, str, str], ...]  # (parent, relation, origin, quote)
+
+
+@dataclass
+class ChunkResult:
+    rows: list[ImportedRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)  # rows that could not be read
+
+
+def import_chunk(chunk: Chunk) -> ChunkResult:
+    """A chunk's rows validated, their cards parsed and reduced to facts; runs in worker processes."""
+    result = ChunkResult()
+    for item in chunk_rows(chunk):
+        if isinstance(item, RowProblem):
+            result.problems.append(item)
+        else:
+            result.rows.append(imported_row(item))
+    return result
+
+
+def imported_row(row: DumpRow) -> ImportedRow:
+    front: str | None = None
+    errors: list[str] = []
+    if row.card is not None:
+        front, _body, errors = read_front_matter(row.card)
+    facts = card_facts(row.kind, front_matter_metadata(front, errors), row.tags)
+    # Only the front matter and the tags make the facts: a newer dump that changed a card's
+    # Markdown alone is not parsed again.
+    checksum = zlib.crc32(
+        "\x1f".join(row.tags).encode("utf-8", "surrogatepass"),
+        zlib.crc32(front.encode("utf-8", "surrogatepass")) if front is not None else 0,
+    )
+    # str() of a StrEnum is its value, and much cheaper than `.value` in a loop of a million.
+    return ImportedRow(
+        row.id,
+        str(row.kind),
+        row.author,
+        row.last_modified,
+        row.created_at,
+        row.downloads,
+        row.likes,
+        row.library_name,
+        row.pipeline_tag,
+        facts.license,
+        str(facts.license_origin) if facts.license_origin else None,
+        facts.license_quote,
+        checksum,
+        json.dumps(list(facts.errors)) if facts.errors else None,
+        row.number,
+        row.problems,
+        tuple((link.parent, str(link.relation), str(link.origin), link.quote) for link in facts.links),
+    )
+
+
+def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) -> CardFacts:
+    """Declared license and lineage links of one artifact, from its card and then its Hub tags."""
+    tag_relations: dict[str, Relation] = {}
+    tag_datasets: list[str] = []
+    tag_licenses: list[str] = []
+    for tag in tags:  # one pass: most tags (`transformers`, `en`) have no prefix licaudit reads
+        prefix, colon, rest = tag.partition(":")
+        if not colon:
+            continue
+        if prefix == "base_model":
+            relation_name, colon, parent = rest.partition(":")
+            if colon and relation_name in HUB_RELATIONS:
+                tag_relations[clean_id(parent)] = HUB_RELATIONS[relation_name]
+        elif prefix == "dataset":
+            tag_datasets.append(tag)
+        elif prefix == "license" and rest:
+            tag_licenses.append(rest)
+    license_, origin, quote = _declared_license(card, tag_licenses)
+    links: dict[tuple[str, Relation], Link] = {}
+    if kind is ArtifactKind.MODEL:
+        bases = card.base_model
+        declared = HUB_RELATIONS.get(card.base_model_relation.strip().lower()) if card.base_model_relation else None
+        for base in bases:
+            parent = clean_id(base)
+            relation = declared or tag_relations.get(parent)
+            if relation is None:  # as the Hub infers it: several bases are a merge
+                relation = Relation.MERGE if len(bases) > 1 else Relation.FINETUNE
+                link = Link(parent, relation, Origin.INFERRED, f"base_model: {base} (relation inferred)"[:MAX_QUOTE])
+            else:
+                link = Link(parent, relation, Origin.DECLARED, f"base_model: {base}"[:MAX_QUOTE])
+            if parent:
+                links.setdefault((parent, relation), link)
+        if not bases:
+            for parent, relation in tag_relations.items():
+                if parent:
+                    quote_ = f"base_model:{relation}:{parent}"[:MAX_QUOTE]
+                    links.setdefault((parent, relation), Link(parent, relation, Origin.TAG, quote_))
+        for dataset in card.datasets:
+            parent = clean_id(dataset)
+            if parent:
+                parent = artifact_id(ArtifactKind.DATASET, parent)
+                quote_ = f"datasets: {dataset}"[:MAX_QUOTE]
+                links.setdefault(
+                    (parent, Relation.TRAINED_ON), Link(parent, Relation.TRAINED_ON, Origin.DECLARED, quote_)
+                )
+        for tag in tag_datasets:
+            parent = clean_id(tag[8:])
+            if parent:
+                parent = artifact_id(ArtifactKind.DATASET, parent)
+                links.setdefault(
+                    (parent, Relation.TRAINED_ON), Link(parent, Relation.TRAINED_ON, Origin.TAG, tag[:MAX_QUOTE])
+                )
+    else:
+        for source in card.source_datasets:
+            name = source.split("|", 1)[1] if source.startswith("extended|") else source
+            parent = clean_id(name)
+            if not parent or name.strip().lower() in {"original", "extended", "other"}:
+                continue
+            parent = artifact_id(ArtifactKind.DATASET, parent)
+            quote_ = f"source_datasets: {source}"[:MAX_QUOTE]
+            links.setdefault(
+                (parent, Relation.DERIVED_FROM), Link(parent, Relation.DERIVED_FROM, Origin.DECLARED, quote_)
+            )
+    # A card naming itself is kept: the lineage reports it as a self-loop.
+    ordered = tuple(links[key] for key in sorted(links, key=_link_order)) if len(links) > 1 else tuple(links.values())
+    return CardFacts(license_, origin, quote, ordered, card.errors)
+
+
+def _link_order(key: tuple[str, Relation]) -> tuple[str, str]:
+    return key[0], str(key[1])
+
+
+def _declared_license(card: CardMetadata, tag_licenses: list[str]) -> tuple[str | None, Origin | None, str | None]:
+    if len(card.license) == 1 and card.license[0].lower() != "other":  # the common case, in short
+        return card.license[0], Origin.DECLARED, f"license: {card.license[0]}"
+    if card.license:
+        values = list(card.license)
+        quote = f"license: {', '.join(values)}"
+        # `license: other` with a `license_name` (the Hub's way to name e.g. llama3) means that name.
+        if [v.lower() for v in values] == ["other"] and card.license_name:
+            values = [card.license_name]
+            quote += f"; license_name: {card.license_name}"
+        return ", ".join(values), Origin.DECLARED, quote
+    if tag_licenses:
+        return ", ".join(tag_licenses), Origin.TAG, ", ".join(f"license:{t}" for t in tag_licenses)
+    return None, None, None
+
+
+def clean_id(text: str) -> str:
+    """A repo id as a card may write it (`https://huggingface.co/org/name/`) to `org/name`."""
+    value = text.strip().rstrip("/")
+    if ":" in value or value[:3].lower() == "hf.":  # only then can it carry a URL prefix
+        lowered = value.lower()
+        for prefix in _URL_PREFIXES:
+            if lowered.startswith(prefix):
+                return value[len(prefix) :]
+    return value
