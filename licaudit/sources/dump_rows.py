@@ -192,9 +192,76 @@ def _parquet_chunks(path: Path, start_row: int, rows: int) -> Iterator[Chunk | R
 
 
 def _parquet_rows(first: int, batch: pyarrow.RecordBatch) -> Iterator[DumpRow | RowProblem]:
+    import pyarrow
+
     columns = {name: batch.column(name).to_pylist() for name in batch.schema.names}
-    for index in range(batch.num_rows):
-        yield row_from_mapping(first + index, {name: values[index] for name, values in columns.items()})
+    texts_ok = True
+    for name in TEXT_COLUMNS:  # e.g. timestamps: made text once per column, not once per row
+        values = columns.get(name)
+        if values is not None and not all(value is None or type(value) is str for value in values):
+            texts = [_as_text(value) if value is not None and type(value) is not str else value for value in values]
+            if any(text is None and value is not None for text, value in zip(texts, values, strict=True)):
+                texts_ok = False  # some are no text at all: their rows report them one by one
+            else:
+                columns[name] = texts
+    types = pyarrow.types
+    tags_type = batch.schema.field("tags").type if "tags" in columns else None
+    tags_are_text = (
+        tags_type is not None
+        and (types.is_list(tags_type) or types.is_large_list(tags_type))
+        and (types.is_string(tags_type.value_type) or types.is_large_string(tags_type.value_type))
+    )
+    kind = ArtifactKind.MODEL if "modelId" in columns else ArtifactKind.DATASET
+    empty = [None] * batch.num_rows
+    get = columns.get
+    fields = zip(
+        get("modelId" if kind is ArtifactKind.MODEL else "datasetId", empty),
+        *(get(name, empty) for name in TEXT_COLUMNS),
+        *(get(name, empty) for name in COUNT_COLUMNS),
+        get("tags", empty),
+        get("card", empty),
+        strict=True,
+    )
+    for index, (raw_id, author, modified, created, library, pipeline, downloads, likes, tags, card) in enumerate(
+        fields
+    ):
+        # A typed column holds values of its type or nulls, so a well-formed row needs only these
+        # checks; any other row (and every row that has a problem to report) gets the full check.
+        if (
+            texts_ok
+            and tags_are_text
+            and type(raw_id) is str
+            and 0 < len(raw_id) <= 300
+            and "\n" not in raw_id
+            and raw_id == raw_id.strip()
+            and type(downloads) is int
+            and type(likes) is int
+            and downloads >= 0
+            and likes >= 0
+            and tags is not None
+            and None not in tags
+            and (
+                card is None
+                or (type(card) is str and len(card) <= MAX_ROW_CARD_BYTES and card.find("\x00", 0, 8192) < 0)
+            )
+        ):
+            row_id = artifact_id(kind, raw_id)
+            yield DumpRow(
+                first + index,
+                kind,
+                row_id,
+                author,
+                modified,
+                created,
+                downloads,
+                likes,
+                tuple(tags),
+                card,
+                library,
+                pipeline,
+            )
+        else:
+            yield row_from_mapping(first + index, {name: values[index] for name, values in columns.items()})
 
 
 def row_from_mapping(number: int, record: dict[str, object]) -> DumpRow | RowProblem:

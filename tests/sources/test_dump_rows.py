@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,33 @@ def test_a_line_longer_than_the_limit_is_skipped_unread_and_the_rest_is_read(
     problems = [item for item in items if isinstance(item, RowProblem)]
     assert [(p.number, p.skipped) for p in problems] == [(2, True)] and "over 100 bytes" in problems[0].reason
     assert [item.number for item in read_dump(path, start_row=2)] == [3]  # resuming after it: not reported again
+
+
+def mostly(valid: list[object], invalid: list[object]) -> st.SearchStrategy[object]:
+    """Valid values four times as likely, so whole rows often take the fast path."""
+    return st.sampled_from(valid * 4 + invalid)
+
+
+record = st.fixed_dictionaries(
+    {
+        "modelId": mostly(["a/b", "org/m"], [" a/c ", "", "x\ny", None, "d" * 301]),
+        "author": mostly([None, "a"], [""]),
+        "last_modified": mostly([None, datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)], []),
+        "downloads": mostly([0, 5], [None, -3]),
+        "likes": mostly([1], [None]),
+        "tags": mostly([[], ["x", "dataset:a/b"]], [None, ["license:mit", None]]),
+        "card": mostly([None, "---\nlicense: mit\n---\n"], ["bin\x00ary", "x" * 50]),
+    }
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(record, min_size=1, max_size=12))
+def test_parquet_rows_equal_the_row_by_row_check(records: list[dict[str, object]]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    batch = pa.RecordBatch.from_pylist(records)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dump_rows, "MAX_ROW_CARD_BYTES", 40)
+        fast = list(dump_rows._parquet_rows(7, batch))
+        expected = [dump_rows.row_from_mapping(7 + index, row) for index, row in enumerate(batch.to_pylist())]
+    assert fast == expected
