@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from licaudit.artifacts import ArtifactKind, Relation
+from licaudit.errors import LicauditError
 from licaudit.sources.cards import parse_card
 from licaudit.sources.dump_facts import card_facts
 from licaudit.sources.dump_store import DumpStore
@@ -201,3 +203,54 @@ def test_parquet_dumps_missing_columns_and_truncation(tmp_path: Path) -> None:
     with DumpStore(tmp_path / "db3.sqlite3") as store:
         summary = store.import_dump(no_id)
         assert [p.reason for p in summary.problems if p.skipped] == ["no `modelId` or `datasetId` column"]
+
+
+SCHEMA_1 = """
+CREATE TABLE dump_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO dump_meta VALUES ('schema_version', '1');
+CREATE TABLE dump_imports (
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, fingerprint TEXT NOT NULL UNIQUE,
+    started REAL NOT NULL, finished REAL, rows_done INTEGER NOT NULL DEFAULT 0,
+    added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO dump_imports VALUES (1, 'old.jsonl', 'f', 0, 1, 1, 1, 0, 0, 0);
+CREATE TABLE dump_artifacts (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, author TEXT, last_modified TEXT, created_at TEXT,
+    downloads INTEGER NOT NULL DEFAULT 0, likes INTEGER NOT NULL DEFAULT 0, library_name TEXT, pipeline_tag TEXT,
+    license TEXT, license_origin TEXT, license_quote TEXT, card_checksum INTEGER NOT NULL, card_errors TEXT,
+    import_id INTEGER NOT NULL, row_number INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE dump_edges (
+    child TEXT NOT NULL, parent TEXT NOT NULL, relation TEXT NOT NULL, origin TEXT NOT NULL, quote TEXT,
+    PRIMARY KEY (child, parent, relation)
+) WITHOUT ROWID;
+INSERT INTO dump_artifacts VALUES
+    ('org/old', 'model', 'org', NULL, NULL, 7, 0, NULL, NULL, 'mit', 'declared', 'license: mit', 1, NULL, 1, 1);
+INSERT INTO dump_edges VALUES ('org/old', 'org/base', 'finetune', 'declared', 'base_model: org/base');
+"""
+
+
+def test_a_cache_of_schema_1_is_migrated_and_keeps_what_was_imported(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(SCHEMA_1)
+    with DumpStore(path) as store:
+        facts = store.facts("org/old")
+        assert facts is not None and facts.license_expression == "mit"
+        assert [(link.parent, link.relation) for link in facts.parents] == [("org/base", Relation.FINETUNE)]
+        assert store.db.execute("SELECT value FROM dump_meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        summary = store.import_dump(write_jsonl(tmp_path / "dump.jsonl", ROWS))  # and imports go on as before
+        assert (summary.added, summary.problems) == (5, [])
+        assert store.count() == 6
+
+
+def test_a_cache_from_a_newer_licaudit_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as newer:
+        newer.executescript(
+            "CREATE TABLE dump_meta (key TEXT PRIMARY KEY, value TEXT);"
+            " INSERT INTO dump_meta VALUES ('schema_version', '99');"
+        )
+    with pytest.raises(LicauditError, match="schema 99, newer than this licaudit reads"):
+        DumpStore(path)
