@@ -43,7 +43,7 @@ class CardFacts(NamedTuple):
 
 
 class ImportedRow(NamedTuple):
-    """One row ready for `dump_artifacts` (its first 14 fields are that table's columns, in order)."""
+    """One row ready for `dump_artifacts` (its first 16 fields are that table's columns, in order)."""
 
     id: str
     kind: str
@@ -59,9 +59,10 @@ class ImportedRow(NamedTuple):
     license_quote: str | None
     checksum: int
     card_errors: str | None  # a JSON list
+    import_id: int
     number: int
     problems: tuple[str, ...]  # recoverable problems of the row
-    edges: tuple[tuple[str, str, str, str], ...]  # (parent, relation, origin, quote)
+    edges: tuple[tuple[str, str, str, str, str], ...]  # `dump_edges` rows: (child, parent, relation, origin, quote)
 
 
 @dataclass
@@ -70,18 +71,18 @@ class ChunkResult:
     problems: list[RowProblem] = field(default_factory=list)  # rows that could not be read
 
 
-def import_chunk(chunk: Chunk) -> ChunkResult:
+def import_chunk(chunk: Chunk, import_id: int) -> ChunkResult:
     """A chunk's rows validated, their cards parsed and reduced to facts; runs in worker processes."""
     result = ChunkResult()
     for item in chunk_rows(chunk):
         if isinstance(item, RowProblem):
             result.problems.append(item)
         else:
-            result.rows.append(imported_row(item))
+            result.rows.append(imported_row(item, import_id))
     return result
 
 
-def imported_row(row: DumpRow) -> ImportedRow:
+def imported_row(row: DumpRow, import_id: int) -> ImportedRow:
     front: str | None = None
     errors: list[str] = []
     if row.card is not None:
@@ -109,9 +110,10 @@ def imported_row(row: DumpRow) -> ImportedRow:
         facts.license_quote,
         checksum,
         json.dumps(list(facts.errors)) if facts.errors else None,
+        import_id,
         row.number,
         row.problems,
-        tuple((link.parent, str(link.relation), str(link.origin), link.quote) for link in facts.links),
+        tuple((row.id, link.parent, str(link.relation), str(link.origin), link.quote) for link in facts.links),
     )
 
 

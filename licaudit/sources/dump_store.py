@@ -8,6 +8,7 @@ each batch of rows: an interrupted import resumes after the last committed row.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import sqlite3
 import threading
@@ -16,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.data_cache import default_cache_dir
@@ -301,7 +302,11 @@ class DumpStore:
                 if item.number or not summary.resumed_from:  # the first attempt recorded the file's
                     file_problems.append(item)
                 continue
-            work = executor.submit(import_chunk, item) if executor is not None else import_chunk(item)
+            work = (
+                executor.submit(import_chunk, item, import_id)
+                if executor is not None
+                else import_chunk(item, import_id)
+            )
             queue.append((work, file_problems, item.last))
             file_problems = []
             while len(queue) > ahead:
@@ -316,6 +321,7 @@ class DumpStore:
             self._commit(import_id, batch, last_row, summary)
 
     def _existing(self, ids: list[str]) -> dict[str, _Seen]:
+        """(checksum, import id, row number, last modified) of the ids already stored."""
         existing: dict[str, _Seen] = {}
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
@@ -325,7 +331,7 @@ class DumpStore:
                 f" WHERE id IN ({marks})",  # only placeholders are formatted in
                 chunk,
             ):
-                existing[found_id] = _Seen(*seen)
+                existing[found_id] = tuple(seen)
         return existing
 
     def _commit(
@@ -344,23 +350,24 @@ class DumpStore:
         counts = dict.fromkeys(("added", "updated", "unchanged"), 0)
         skipped = sum(1 for p in unreadable if p.number and p.skipped)
         upserts: dict[str, tuple[object, ...]] = {}
-        edges: dict[str, list[tuple[str, str, str, str, str]]] = {}
+        edges: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {}
         touches: list[tuple[object, ...]] = []
         replaced: list[tuple[str]] = []
         for row in rows:
-            problems.extend((import_id, row.number, row.id, reason, 0) for reason in row.problems)
+            if row.problems:
+                problems.extend((import_id, row.number, row.id, reason, 0) for reason in row.problems)
             before = existing.get(row.id)
-            if before is not None and before.import_id == import_id and before.row_number != row.number:
-                older = (row.last_modified or "") < (before.last_modified or "")
-                kept = before.last_modified if older else row.last_modified
-                reason = f"duplicate id (also row {before.row_number}); kept the revision last modified {kept}"
+            if before is not None and before[1] == import_id and before[2] != row.number:
+                older = (row.last_modified or "") < (before[3] or "")
+                kept = before[3] if older else row.last_modified
+                reason = f"duplicate id (also row {before[2]}); kept the revision last modified {kept}"
                 problems.append((import_id, row.number, row.id, reason, int(older)))
                 if older:
                     skipped += 1
                     continue
-            existing[row.id] = _Seen(row.checksum, import_id, row.number, row.last_modified)
-            if before is not None and before.checksum == row.checksum:
-                touches.append((*row[2:9], import_id, row.number, row.id))
+            existing[row.id] = (row.checksum, import_id, row.number, row.last_modified)
+            if before is not None and before[0] == row.checksum:
+                touches.append((*row[2:9], row.import_id, row.number, row.id))
                 counts["unchanged"] += 1
                 continue
             summary.card_errors += row.card_errors is not None
@@ -370,8 +377,8 @@ class DumpStore:
                 counts["updated"] += 1
                 if row.id not in upserts:  # replacing a row of an earlier chunk or import
                     replaced.append((row.id,))
-            upserts[row.id] = (*row[:14], import_id, row.number)
-            edges[row.id] = [(row.id, *edge) for edge in row.edges]
+            upserts[row.id] = row[:16]  # the table's columns, in order
+            edges[row.id] = row.edges
         summary.rows = last_row
         # Counts move with the rows they describe: a chunk read but never committed counts nothing.
         summary.added += counts["added"]
@@ -392,7 +399,7 @@ class DumpStore:
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO dump_edges VALUES (?, ?, ?, ?, ?)",
-                (edge for rows in edges.values() for edge in rows),
+                itertools.chain.from_iterable(edges.values()),
             )
             self.db.executemany("INSERT INTO dump_problems VALUES (?, ?, ?, ?, ?)", problems)
             self.db.execute(
@@ -402,11 +409,9 @@ class DumpStore:
             )
 
 
-class _Seen(NamedTuple):
-    checksum: int
-    import_id: int
-    row_number: int
-    last_modified: str | None
+# What the store knows of an id: (checksum, import id, row number, last modified); a plain tuple,
+# built once per imported row.
+_Seen = tuple[int, int, int, str | None]
 
 
 def _worker_pool(workers: int) -> ProcessPoolExecutor:
