@@ -7,6 +7,7 @@ A dump is JSON Lines (always) or Parquet (with the `parquet` extra: pyarrow). On
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from licaudit.artifacts import ArtifactKind
 
 if TYPE_CHECKING:
     import pyarrow
+    import pyarrow.parquet
 
 ID_COLUMNS = {"modelId": ArtifactKind.MODEL, "datasetId": ArtifactKind.DATASET}
 TEXT_COLUMNS = ("author", "last_modified", "createdAt", "library_name", "pipeline_tag")
@@ -25,6 +27,7 @@ COLUMNS = (*ID_COLUMNS, *TEXT_COLUMNS, *COUNT_COLUMNS, "tags", "card")
 MAX_ROW_CARD_BYTES = 5_000_000  # a larger card is not parsed at all: its metadata is unknown
 MAX_LINE_BYTES = 64_000_000  # a longer JSON line is skipped unread
 CHUNK_ROWS = 2000
+GROUP_ROWS = 100_000  # a larger Parquet row group is read by the importing process, in chunks
 READ_BYTES = 1 << 22
 
 
@@ -65,7 +68,8 @@ class Chunk:
     count: int  # rows in the chunk, blank lines included: the last is `first + count - 1`
     lines: tuple[bytes, ...] = ()  # JSON Lines, without their newlines
     unterminated: bool = False  # the last line had no newline: the file may be cut short there
-    batch: pyarrow.RecordBatch | None = None  # Parquet
+    batch: pyarrow.RecordBatch | None = None  # Parquet rows read by the importing process
+    group: ParquetGroup | None = None  # a Parquet row group the worker reads itself
 
     @property
     def last(self) -> int:
@@ -78,10 +82,21 @@ def read_dump(path: Path, start_row: int = 0) -> Iterator[DumpRow | RowProblem]:
         yield from (item,) if isinstance(item, RowProblem) else chunk_rows(item)
 
 
-def read_chunks(path: Path, start_row: int = 0, rows: int = CHUNK_ROWS) -> Iterator[Chunk | RowProblem]:
-    """The rows after `start_row` in chunks of `rows`; problems with the whole file in between."""
+class ParquetGroup(NamedTuple):
+    path: str
+    version: tuple[int, int]  # size and mtime: a rewritten file is opened afresh
+    group: int  # its number in the file
+    columns: tuple[str, ...]
+
+
+def read_chunks(
+    path: Path, start_row: int = 0, rows: int = CHUNK_ROWS, whole_groups: bool = False
+) -> Iterator[Chunk | RowProblem]:
+    """The rows after `start_row` in chunks of `rows`; problems with the whole file in between.
+    With `whole_groups`, a Parquet row group of up to GROUP_ROWS rows is one chunk, left unread:
+    worker processes then decode it themselves instead of receiving its rows from this one."""
     if path.suffix.lower() in {".parquet", ".pq"}:
-        yield from _parquet_chunks(path, start_row, rows)
+        yield from _parquet_chunks(path, start_row, rows, whole_groups)
     else:
         yield from _json_lines_chunks(path, start_row, rows)
 
@@ -90,6 +105,9 @@ def chunk_rows(chunk: Chunk) -> Iterator[DumpRow | RowProblem]:
     """A chunk's rows, validated; a top-level function so worker processes can run it."""
     if chunk.batch is not None:
         yield from _parquet_rows(chunk.first, chunk.batch)
+        return
+    if chunk.group is not None:
+        yield from _group_rows(chunk.first, chunk.group)
         return
     last = len(chunk.lines) - 1
     for offset, line in enumerate(chunk.lines):
@@ -158,7 +176,7 @@ def _pending_chunks(lines: list[bytes], first: int, rows: int, unterminated: boo
         yield Chunk(first + start, len(part), part, unterminated=unterminated and last)
 
 
-def _parquet_chunks(path: Path, start_row: int, rows: int) -> Iterator[Chunk | RowProblem]:
+def _parquet_chunks(path: Path, start_row: int, rows: int, whole_groups: bool) -> Iterator[Chunk | RowProblem]:
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -174,12 +192,18 @@ def _parquet_chunks(path: Path, start_row: int, rows: int) -> Iterator[Chunk | R
     if missing:
         yield RowProblem(0, None, f"columns missing, their values taken as empty: {missing}", skipped=False)
     wanted = [c for c in COLUMNS if c in names]
+    stat = path.stat()
     number = 0  # rows before the current batch
     try:
         for group in range(parquet.num_row_groups):
             rows_in_group = parquet.metadata.row_group(group).num_rows
             if number + rows_in_group <= start_row:
                 number += rows_in_group  # resuming: skip whole row groups unread
+                continue
+            if whole_groups and number >= start_row and rows_in_group <= GROUP_ROWS:
+                version = (stat.st_size, stat.st_mtime_ns)
+                yield Chunk(number + 1, rows_in_group, group=ParquetGroup(str(path), version, group, tuple(wanted)))
+                number += rows_in_group
                 continue
             for batch in parquet.iter_batches(batch_size=rows, row_groups=[group], columns=wanted):
                 skip = min(max(start_row - number, 0), batch.num_rows)
@@ -189,6 +213,32 @@ def _parquet_chunks(path: Path, start_row: int, rows: int) -> Iterator[Chunk | R
                     yield Chunk(number - kept.num_rows + 1, kept.num_rows, batch=kept)
     except Exception as error:
         yield RowProblem(number + 1, None, f"Parquet data unreadable from here on (truncated file?): {error}")
+
+
+def _group_rows(first: int, group: ParquetGroup) -> Iterator[DumpRow | RowProblem]:
+    number = first
+    try:
+        batches = _parquet_file(group.path, group.version).iter_batches(
+            batch_size=CHUNK_ROWS, row_groups=[group.group], columns=list(group.columns), use_threads=False
+        )
+        while (batch := next(batches, None)) is not None:
+            yield from _parquet_rows(number, batch)
+            number += batch.num_rows
+    except (OSError, ValueError, _pyarrow_errors()) as error:  # what pyarrow raises for a damaged file
+        yield RowProblem(number, None, f"Parquet data unreadable from here on (truncated file?): {error}")
+
+
+def _pyarrow_errors() -> type[Exception]:
+    import pyarrow
+
+    return pyarrow.ArrowException  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=4)
+def _parquet_file(path: str, version: tuple[int, int]) -> pyarrow.parquet.ParquetFile:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path)
 
 
 def _parquet_rows(first: int, batch: pyarrow.RecordBatch) -> Iterator[DumpRow | RowProblem]:

@@ -297,7 +297,8 @@ class DumpStore:
                 if progress is not None:
                     progress(summary.rows)
 
-        for item in read_chunks(path, summary.resumed_from, min(CHUNK_ROWS, batch_rows)):
+        chunks = read_chunks(path, summary.resumed_from, min(CHUNK_ROWS, batch_rows), whole_groups=executor is not None)
+        for item in chunks:
             if isinstance(item, RowProblem):
                 if item.number or not summary.resumed_from:  # the first attempt recorded the file's
                     file_problems.append(item)

@@ -11,6 +11,7 @@ import pytest
 
 from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.errors import LicauditError
+from licaudit.sources import dump_store
 from licaudit.sources.cards import parse_card
 from licaudit.sources.dump_facts import card_facts
 from licaudit.sources.dump_store import DumpStore
@@ -254,3 +255,32 @@ def test_a_cache_from_a_newer_licaudit_is_refused_with_a_clear_error(tmp_path: P
         )
     with pytest.raises(LicauditError, match="schema 99, newer than this licaudit reads"):
         DumpStore(path)
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "parquet"])
+def test_worker_processes_import_exactly_what_one_process_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    rows = [
+        model(f"org/m{i:04d}", f"---\nlicense: mit\nbase_model: org/m{max(i - 1, 0):04d}\n---\n", downloads=i)
+        for i in range(1200)
+    ]
+    rows[700]["card"] = "\x00binary"  # a problem to report from a worker
+    rows += [{"datasetId": "d/one", "card": "---\nlicense: cc-by-4.0\n---\n"}, model("org/m0003", "dup", likes=9)]
+    path = tmp_path / f"dump.{suffix}"
+    if suffix == "parquet":
+        pa = pytest.importorskip("pyarrow")
+        pq = pytest.importorskip("pyarrow.parquet")
+        pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=250)
+    else:
+        write_jsonl(path, rows)
+    with DumpStore(tmp_path / "one.sqlite3") as one:
+        expected = one.import_dump(path, workers=1)
+        expected_state = snapshot(one)
+    monkeypatch.setattr(dump_store, "PARALLEL_BYTES", 0)
+    with DumpStore(tmp_path / "workers.sqlite3") as store:
+        summary = store.import_dump(path, batch_rows=300, workers=2)
+        assert snapshot(store) == expected_state
+        assert summary.problems == expected.problems
+        assert {701, 1202} <= {problem.number for problem in summary.problems}  # binary card, duplicate
+        assert (summary.added, summary.skipped, summary.rows) == (expected.added, expected.skipped, 1202)
