@@ -22,7 +22,17 @@ from typing import TYPE_CHECKING
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.data_cache import default_cache_dir
 from licaudit.errors import LicauditError
-from licaudit.sources.dump_facts import ChunkResult, import_chunk
+from licaudit.sources.dump_facts import (
+    CARD_CHECKSUM,
+    CARD_ERRORS,
+    ID,
+    LAST_MODIFIED,
+    ROW_NUMBER,
+    ArtifactRow,
+    ChunkResult,
+    EdgeRow,
+    import_chunk,
+)
 from licaudit.sources.dump_rows import CHUNK_ROWS, RowProblem, read_chunks
 from licaudit.sources.facts import ArtifactFacts, ParentLink
 
@@ -345,41 +355,44 @@ class DumpStore:
         """Write consecutive chunks: new and changed rows, count updates of unchanged ones,
         duplicates and problems, and the resume point, in one transaction."""
         rows = [row for result, _ in batch for row in result.rows]
+        row_edges = [edges for result, _ in batch for edges in result.edges]
+        row_problems = [found for result, _ in batch for found in result.row_problems]
         unreadable = [p for result, file_problems in batch for p in (*file_problems, *result.problems)]
-        existing = self._existing([row.id for row in rows])
+        existing = self._existing([row[ID] for row in rows])
         problems = [(import_id, p.number, p.artifact, p.reason, int(p.skipped)) for p in unreadable]
         counts = dict.fromkeys(("added", "updated", "unchanged"), 0)
         skipped = sum(1 for p in unreadable if p.number and p.skipped)
-        upserts: dict[str, tuple[object, ...]] = {}
-        edges: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {}
+        upserts: dict[str, ArtifactRow] = {}
+        edges: dict[str, tuple[EdgeRow, ...]] = {}
         touches: list[tuple[object, ...]] = []
         replaced: list[tuple[str]] = []
-        for row in rows:
-            if row.problems:
-                problems.extend((import_id, row.number, row.id, reason, 0) for reason in row.problems)
-            before = existing.get(row.id)
-            if before is not None and before[1] == import_id and before[2] != row.number:
-                older = (row.last_modified or "") < (before[3] or "")
-                kept = before[3] if older else row.last_modified
+        for row, found_problems, found_edges in zip(rows, row_problems, row_edges, strict=True):
+            row_id, number, modified, checksum = row[ID], row[ROW_NUMBER], row[LAST_MODIFIED], row[CARD_CHECKSUM]
+            if found_problems:
+                problems.extend((import_id, number, row_id, reason, 0) for reason in found_problems)
+            before = existing.get(row_id)
+            if before is not None and before[1] == import_id and before[2] != number:
+                older = (modified or "") < (before[3] or "")
+                kept = before[3] if older else modified
                 reason = f"duplicate id (also row {before[2]}); kept the revision last modified {kept}"
-                problems.append((import_id, row.number, row.id, reason, int(older)))
+                problems.append((import_id, number, row_id, reason, int(older)))
                 if older:
                     skipped += 1
                     continue
-            existing[row.id] = (row.checksum, import_id, row.number, row.last_modified)
-            if before is not None and before[0] == row.checksum:
-                touches.append((*row[2:9], row.import_id, row.number, row.id))
+            existing[row_id] = (checksum, import_id, number, modified)
+            if before is not None and before[0] == checksum:
+                touches.append((*row[2:9], import_id, number, row_id))
                 counts["unchanged"] += 1
                 continue
-            summary.card_errors += row.card_errors is not None
+            summary.card_errors += row[CARD_ERRORS] is not None
             if before is None:
                 counts["added"] += 1
             else:
                 counts["updated"] += 1
-                if row.id not in upserts:  # replacing a row of an earlier chunk or import
-                    replaced.append((row.id,))
-            upserts[row.id] = row[:16]  # the table's columns, in order
-            edges[row.id] = row.edges
+                if row_id not in upserts:  # replacing a row of an earlier chunk or import
+                    replaced.append((row_id,))
+            upserts[row_id] = row
+            edges[row_id] = found_edges
         summary.rows = last_row
         # Counts move with the rows they describe: a chunk read but never committed counts nothing.
         summary.added += counts["added"]
