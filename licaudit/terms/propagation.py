@@ -7,7 +7,7 @@ connected components, iterated to a fixed point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Relation
 from licaudit.lineage.graph import Edge, LineageGraph
@@ -132,15 +132,15 @@ def flow_term(carried: CarriedTerm, edge: Edge, rule: RelationRule, stance: Stan
         if contested is None or stance.reading(contested) is not Reading.STRICT:
             return None
         question = contested
-    return replace(
-        carried,
-        scope=scope,
-        path=(*carried.path, edge.child),
-        relations=(*carried.relations, edge.relation),
-        question=question,
-        also_via=tuple(
-            flowed for other in carried.also_via if (flowed := flow_term(other, edge, rule, stance)) is not None
-        ),
+    # The constructor, not dataclasses.replace: this runs once per term per edge, and replace()
+    # re-reads the field list each call (a third of a deep trace's propagation time).
+    return CarriedTerm(
+        carried.term,
+        scope,
+        (*carried.path, edge.child),
+        (*carried.relations, edge.relation),
+        question,
+        tuple(flowed for other in carried.also_via if (flowed := flow_term(other, edge, rule, stance)) is not None),
     )
 
 
@@ -165,11 +165,17 @@ def _merge(carried: dict[TermKey, CarriedTerm], new: CarriedTerm) -> bool:
     candidates = [existing, *existing.also_via, new, *new.also_via]
     by_origin: dict[ArtifactId, CarriedTerm] = {}
     for candidate in sorted(candidates, key=_strength):
-        bare = replace(candidate, also_via=())
-        by_origin.setdefault(candidate.origin, bare)
+        if candidate.origin not in by_origin:
+            by_origin[candidate.origin] = _with_also_via(candidate, ())
     ranked = list(by_origin.values())
-    merged = replace(ranked[0], also_via=tuple(ranked[1 : 1 + MAX_ALSO_VIA]))
+    merged = _with_also_via(ranked[0], tuple(ranked[1 : 1 + MAX_ALSO_VIA]))
     if merged == existing:
         return False
     carried[new.key] = merged
     return True
+
+
+def _with_also_via(carried: CarriedTerm, also_via: tuple[CarriedTerm, ...]) -> CarriedTerm:
+    if carried.also_via == also_via:
+        return carried  # frozen: sharing is safe, and equal either way
+    return CarriedTerm(carried.term, carried.scope, carried.path, carried.relations, carried.question, also_via)
