@@ -84,12 +84,39 @@ def terms_effect(rules: FlowRules, use: str, terms: list[Term]) -> Effect:
 def propagate_terms(
     graph: LineageGraph, normaliser: LicenseNormaliser, rules: FlowRules, use: str, stance: Stance
 ) -> Propagation:
+    own = {artifact: own_terms(graph, normaliser, rules, use, artifact) for artifact in graph.artifacts()}
+    return _propagate(graph, own, rules, use, stance)
+
+
+class Propagator:
+    """`propagate_terms` for several uses of one graph. A use only picks among the alternatives of
+    an OR expression, so uses whose artifacts carry the same own terms share one pass."""
+
+    def __init__(self, graph: LineageGraph, normaliser: LicenseNormaliser, rules: FlowRules) -> None:
+        self.graph = graph
+        self.normaliser = normaliser
+        self.rules = rules
+        self._done: list[tuple[dict[ArtifactId, list[Term]], Stance, Propagation]] = []
+
+    def propagate(self, use: str, stance: Stance) -> Propagation:
+        own = {a: own_terms(self.graph, self.normaliser, self.rules, use, a) for a in self.graph.artifacts()}
+        for earlier_own, earlier_stance, earlier in self._done:
+            if earlier_stance == stance and earlier_own == own:
+                return Propagation(use, stance, earlier.effective)  # never mutated once built: shared
+        propagation = _propagate(self.graph, own, self.rules, use, stance)
+        self._done.append((own, stance, propagation))
+        return propagation
+
+
+def _propagate(
+    graph: LineageGraph, own: dict[ArtifactId, list[Term]], rules: FlowRules, use: str, stance: Stance
+) -> Propagation:
     effective: dict[ArtifactId, dict[TermKey, CarriedTerm]] = {}
     for component in graph.components_in_flow_order():
         members = set(component)
         for artifact in component:
             carried: dict[TermKey, CarriedTerm] = {}
-            for term in own_terms(graph, normaliser, rules, use, artifact):
+            for term in own[artifact]:
                 _merge(carried, CarriedTerm(term, term.scope, (artifact,), ()))
             effective[artifact] = carried
             for edge in graph.parent_edges(artifact):
