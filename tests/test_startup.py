@@ -55,7 +55,15 @@ def test_help_loads_only_the_cli(tmp_path: Path) -> None:
 
 
 def test_json_trace_of_a_registry_artifact_loads_no_hub_rich_or_yaml(tmp_path: Path) -> None:
-    watched = [*NETWORK, "rich", "yaml", "concurrent.futures", "licaudit.lineage.crawl", "licaudit.sources.cards"]
+    watched = [
+        *NETWORK,
+        "rich",
+        "yaml",
+        "_hashlib",
+        "concurrent.futures",
+        "licaudit.lineage.crawl",
+        "licaudit.sources.cards",
+    ]
     args = ("trace", "tatsu-lab/alpaca-7b-wdiff", "--format", "json")
     _run(tmp_path, watched, *args)  # the first run fills the parsed-data cache (PyYAML parses)
     code, loaded, stdout = _run(tmp_path, watched, *args)
