@@ -6,8 +6,14 @@
 3. whole-graph propagation vs a naive per-node walk of all ancestors on a 100,000-model sample
    (ratio), and `licaudit audit` of the whole import: time and peak RSS;
 4. `licaudit trace` of a deep lineage (20 hops, 100 ancestors) from the warm cache, in-process
-   and end to end, beside `python -c "import huggingface_hub"`;
+   and end to end, beside `python -c "import huggingface_hub"` and `import typer` (the CLI's
+   floor), and of a registry id (tatsu-lab/alpaca-7b-wdiff);
 5. `licaudit --help` start-up beside `python -c pass`.
+
+Start-up figures are for byte-compiled modules, as pip installs them: the run compiles licaudit's
+modules first (under PYTHONDONTWRITEBYTECODE=1 an uncompiled checkout would otherwise recompile
+every module on every start, ~60 ms). The machine's load average is printed with the header: on
+a shared machine compare against the baselines of the same run, and prefer the CPU rows.
 
 Run: python benchmarks/bench_hub.py [--models N] [--datasets M] [--sample N] [--work DIR] [--repeat R]
 Quick look: python benchmarks/bench_hub.py --models 20000 --datasets 4000 --sample 5000
@@ -29,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic_hub import deep_lineage, iter_datasets, iter_models, write_rows
+from timing import compile_licaudit
 
 Row = tuple[str, str, str, str, str, str]
 ROWS: list[Row] = []
@@ -78,6 +85,24 @@ def wall_ms(command: list[str], env: dict[str, str], repeat: int) -> float:
         cpu.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
     CPU_MS[" ".join(command[-3:])] = statistics.median(cpu)
     return statistics.median(timings)
+
+
+def wall_ms_each(commands: list[list[str]], env: dict[str, str], repeat: int) -> list[float]:
+    """`wall_ms` of several commands, run round-robin: on a shared machine whose load comes and
+    goes, a baseline then shares the conditions of the figure it stands beside."""
+    walls: list[list[float]] = [[] for _ in commands]
+    cpus: list[list[float]] = [[] for _ in commands]
+    for _ in range(repeat):
+        for index, command in enumerate(commands):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            walls[index].append((time.perf_counter() - start) * 1000)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[index].append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
+    for command, cpu in zip(commands, cpus, strict=True):
+        CPU_MS[" ".join(command[-3:])] = statistics.median(cpu)
+    return [statistics.median(wall) for wall in walls]
 
 
 def cpu_of(command: list[str]) -> float:
@@ -254,9 +279,11 @@ def bench_trace(env: dict[str, str], repeat: int) -> None:
     target = "deep/chain-20"
     python = sys.executable
     trace = [python, "-m", "licaudit", "trace", target, "--format", "json"]
+    registry_trace = [python, "-m", "licaudit", "trace", "tatsu-lab/alpaca-7b-wdiff", "--format", "json"]
     subprocess.run(trace, env=env, stdout=subprocess.DEVNULL, check=False)  # warm the parsed-data cache
-    hub = wall_ms([python, "-c", "import huggingface_hub"], env, repeat)
-    e2e = wall_ms(trace, env, repeat)
+    hub, typer_floor, e2e, registry_e2e = wall_ms_each(
+        [[python, "-c", "import huggingface_hub"], [python, "-c", "import typer"], trace, registry_trace], env, repeat
+    )
     report(
         "trace deep/chain-20 (20 hops, 100 ancestors) end to end, ms",
         f"{e2e:.0f}",
@@ -268,7 +295,24 @@ def bench_trace(env: dict[str, str], repeat: int) -> None:
     report(
         "trace deep/chain-20 end to end, CPU ms (user + sys)",
         f"{cpu_of(trace):.0f}",
-        f"import huggingface_hub {cpu_of([python, '-c', 'import huggingface_hub']):.0f}",
+        f"import huggingface_hub {cpu_of([python, '-c', 'import huggingface_hub']):.0f}; "
+        f"import typer {cpu_of([python, '-c', 'import typer']):.0f}",
+        f"{cpu_of(trace) / cpu_of([python, '-c', 'import typer']):.2f}x typer",
+        "",
+        None,
+    )
+    report(
+        "trace tatsu-lab/alpaca-7b-wdiff (registry) end to end, ms",
+        f"{registry_e2e:.0f}",
+        f"import typer {typer_floor:.0f}",
+        f"{registry_e2e / typer_floor:.2f}x",
+        "< 300 ms",
+        registry_e2e < 300,
+    )
+    report(
+        "trace tatsu-lab/alpaca-7b-wdiff end to end, CPU ms (user + sys)",
+        f"{cpu_of(registry_trace):.0f}",
+        f"import typer {cpu_of([python, '-c', 'import typer']):.0f}",
         "",
         "",
         None,
@@ -296,10 +340,10 @@ def bench_trace(env: dict[str, str], repeat: int) -> None:
 
 def bench_help(env: dict[str, str], repeat: int) -> None:
     python = sys.executable
-    floor = wall_ms([python, "-c", "pass"], env, repeat)
-    hub = wall_ms([python, "-c", "import huggingface_hub"], env, repeat)
     help_command = [python, "-m", "licaudit", "--help"]
-    helped = wall_ms(help_command, env, repeat)
+    floor, hub, helped = wall_ms_each(
+        [[python, "-c", "pass"], [python, "-c", "import huggingface_hub"], help_command], env, repeat
+    )
     report(
         "licaudit --help start-up, ms",
         f"{helped:.0f}",
@@ -340,9 +384,12 @@ def main() -> None:
 
         shutil.rmtree(cache)
     env = {**os.environ, "NO_COLOR": "1", "LICAUDIT_CACHE_DIR": str(cache)}
+    compile_licaudit()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"cores: {os.cpu_count()}   memory: {memory:.0f} GiB   python {sys.version.split()[0]}   repeat: {args.repeat}",
+        f"cores: {os.cpu_count()}   memory: {memory:.0f} GiB   python {sys.version.split()[0]}   repeat: {args.repeat}"
+        f"   load average: {load}",
         flush=True,
     )
     if "help" in parts:

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import call_ms, row, wall_ms
+from timing import call_ms, compile_licaudit, row, wall_ms
 
 
 def main() -> None:
@@ -29,9 +29,11 @@ def main() -> None:
     python = sys.executable
     licaudit = [python, "-m", "licaudit"]
     trace_json = [*licaudit, "trace", args.target, "--format", "json"]
+    compile_licaudit()
     subprocess.run(trace_json, stdout=subprocess.DEVNULL, env=env, check=False)  # warm the data cache
 
-    print(f"cores: {os.cpu_count()}   python: {sys.version.split()[0]}   repeat: {args.repeat}")
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"cores: {os.cpu_count()}   python: {sys.version.split()[0]}   repeat: {args.repeat}   load average: {load}")
     print(f"{'measure (ms)':<58} {'median':>9} {'min':>9} {'ratio':>7}")
     floor = wall_ms([python, "-c", "pass"], args.repeat, env)
     hub = wall_ms([python, "-c", "import huggingface_hub"], args.repeat, env)
@@ -39,6 +41,8 @@ def main() -> None:
     print(row("baseline: python -c 'import huggingface_hub'", hub))
     floor_deps = wall_ms([python, "-c", "import typer, rich.console, yaml"], args.repeat, env)
     print(row("floor: import typer, rich, yaml (the CLI's own dependencies)", floor_deps))
+    typer_floor = wall_ms([python, "-c", "import typer"], args.repeat, env)
+    print(row("floor: import typer (JSON from a warm cache: no rich, no yaml)", typer_floor))
     base = statistics.median(hub)
     print(row("licaudit --help", wall_ms([*licaudit, "--help"], args.repeat, env), base))
     print(row(f"licaudit trace {args.target} --format json", wall_ms(trace_json, args.repeat, env), base))

@@ -1,7 +1,7 @@
 """The `licaudit` command: flags -> settings -> pipeline -> report -> exit code. Nothing else."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads every command's signature twice when
+# it builds the CLI, and string annotations are re-evaluated each time (~15 ms of every start-up).
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -75,13 +75,13 @@ OutputOption = Annotated[
 ]
 
 
-def _stdout_console() -> Console:
+def _stdout_console() -> "Console":
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False)
 
 
-def _stderr_console() -> Console:
+def _stderr_console() -> "Console":
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
@@ -96,7 +96,7 @@ def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _knowledge(rules: Path | None, registry: Path | None) -> Knowledge:
+def _knowledge(rules: Path | None, registry: Path | None) -> "Knowledge":
     from licaudit.errors import LicauditError
     from licaudit.knowledge import load_knowledge
 
@@ -193,9 +193,25 @@ def trace(
     raise typer.Exit(ExitCode.POLICY_FAILED if verdict in (Effect.FORBIDDEN, Effect.UNKNOWN) else ExitCode.OK)
 
 
+def _stderr_may_be_terminal() -> bool:
+    """False only where rich's `Console.is_terminal` is surely False: no TTY_COMPATIBLE or
+    FORCE_COLOR override and stderr is not a TTY."""
+    import os
+
+    if os.environ.get("TTY_COMPATIBLE", "") in ("0", "1") or "FORCE_COLOR" in os.environ:
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return False
+
+
 @contextmanager
-def _crawl_progress() -> Iterator[Callable[[CrawlProgress], None] | None]:
+def _crawl_progress() -> Iterator[Callable[["CrawlProgress"], None] | None]:
     """A rich progress bar on stderr while the crawl runs, only on a terminal."""
+    if not _stderr_may_be_terminal():
+        yield None  # rich would say "not a terminal" too; not importing it saves ~40 ms of start-up
+        return
     console = _stderr_console()
     if not console.is_terminal:
         yield None
@@ -208,7 +224,7 @@ def _crawl_progress() -> Iterator[Callable[[CrawlProgress], None] | None]:
     ) as bar:  # fmt: skip
         task = bar.add_task("", total=1)
 
-        def update(step: CrawlProgress) -> None:
+        def update(step: "CrawlProgress") -> None:
             from rich.markup import escape
 
             from licaudit.reports.escaping import clean_text
@@ -457,7 +473,7 @@ def _traced_for_export(
     rules: Path | None,
     registry: Path | None,
     offline: bool,
-) -> TraceResult:
+) -> "TraceResult":
     """The same trace as `licaudit trace` (registry, cache, Hub or folder), with default Hub settings."""
     from licaudit.errors import LicauditError, SourceUnreachableError
     from licaudit.pipeline import TraceSettings
@@ -479,14 +495,14 @@ def _traced_for_export(
         _fail(str(error))
 
 
-def _exit_for_export(result: TraceResult) -> None:
+def _exit_for_export(result: "TraceResult") -> None:
     """An export is a document, not a gate: 0, or 3 when a source did not answer (a re-run resumes)."""
     if result.incomplete:
         _stderr_console().print("warning: a source did not answer; the document covers what was reached")
         raise typer.Exit(ExitCode.INCOMPLETE)
 
 
-def _creation_time() -> dt.datetime:
+def _creation_time() -> "dt.datetime":
     """SOURCE_DATE_EPOCH when set (reproducible documents), else now; whole seconds, UTC."""
     import os
     from datetime import datetime, timezone
@@ -526,7 +542,7 @@ def export(
     _exit_for_export(result)
 
 
-def _render_export(result: TraceResult, export_format: ExportFormat, use: str) -> str:
+def _render_export(result: "TraceResult", export_format: ExportFormat, use: str) -> str:
     match export_format:
         case ExportFormat.SPDX2:
             from licaudit.reports.spdx2 import render_spdx2
@@ -617,7 +633,7 @@ def _gate_run(
     today: str | None,
     rules: Path | None,
     registry: Path | None,
-) -> tuple[Knowledge, Policy, dt.date]:
+) -> tuple["Knowledge", "Policy", "dt.date"]:
     import datetime as dt
 
     from licaudit.errors import LicauditError
@@ -638,7 +654,7 @@ def _gate_run(
     return knowledge, policy.with_fail_on(Severity(fail_on.value) if fail_on else None), day
 
 
-def _gate_report(result: GateResult, output_format: ReportFormat, output: Path | None) -> None:
+def _gate_report(result: "GateResult", output_format: ReportFormat, output: Path | None) -> None:
     from licaudit.gate import GateStatus
 
     if output_format is ReportFormat.TEXT:

@@ -17,7 +17,7 @@ from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.hub_settings import HubSettings
 from licaudit.terms.flow_rules import STRICT, Stance
 from licaudit.terms.license_findings import license_findings
-from licaudit.terms.propagation import propagate_terms
+from licaudit.terms.propagation import Propagator
 
 if TYPE_CHECKING:  # the crawl machinery is imported only when a trace needs it
     from licaudit.lineage.crawl import Crawl, ProgressCallback
@@ -79,13 +79,10 @@ def trace(
     graph, findings = build_lineage(facts, resolve, settings.max_depth)
     findings += crawl.findings() if crawl is not None else []
     verdicts: dict[str, dict[str, Verdict]] = {}
+    propagator = Propagator(graph, knowledge.normaliser, knowledge.rules)
     for use in settings.uses:
-        chosen = propagate_terms(graph, knowledge.normaliser, knowledge.rules, use, settings.stance)
-        strict = (
-            chosen
-            if settings.stance == STRICT
-            else propagate_terms(graph, knowledge.normaliser, knowledge.rules, use, STRICT)
-        )
+        chosen = propagator.propagate(use, settings.stance)
+        strict = chosen if settings.stance == STRICT else propagator.propagate(use, STRICT)
         verdicts[use] = {a: decide(knowledge.rules, chosen, a, strict) for a in graph.artifacts()}
     findings += license_findings(graph, knowledge.normaliser)
     findings += declared_vs_effective(graph, knowledge.normaliser, knowledge.rules, verdicts)

@@ -1,24 +1,31 @@
 """The crawl: a target's ancestors, breadth-first, one level at a time, looked up concurrently.
 
-Each level's parents are resolved in a thread pool (the source bounds the request rate); the
-graph is then built from what the crawl found, with the same depth semantics as `build_lineage`.
+Each level's parents that a local source answers (registry, imported dumps) are looked up in
+place; the rest are resolved in a thread pool (the source bounds the request rate). The graph is
+then built from what the crawl found, with the same depth semantics as `build_lineage`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from licaudit.artifacts import ArtifactId
 from licaudit.findings import Finding
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.resolution import Lookup
 
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
 
 class LookupSource(Protocol):
     def lookup(self, artifact: ArtifactId) -> Lookup: ...
+
+    def lookup_local(self, artifact: ArtifactId) -> Lookup | None:
+        """The answer when no network is needed for it, else None (then `lookup` runs in the pool)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,8 @@ def crawl_ancestors(
     seen: set[str] = {root.id.lower(), target.lower()}
     level = [root]
     depth, done, total = 0, 1, 1
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="licaudit-crawl") as pool:
+    pool: ThreadPoolExecutor | None = None  # started only for lookups that may reach the network
+    try:
         while level and (max_depth is None or depth < max_depth):
             wanted: list[ArtifactId] = []
             for facts in level:
@@ -87,8 +95,19 @@ def crawl_ancestors(
                         wanted.append(link.parent)
             total += len(wanted)
             notify(CrawlProgress(done, total, depth + 1, None))
+            # Threads only pay off while waiting on the Hub; a local answer is quicker in place.
+            local = [source.lookup_local(artifact) for artifact in wanted]
+            remote = [artifact for artifact, known in zip(wanted, local, strict=True) if known is None]
+            fetched: Iterator[Lookup] = iter(())
+            if remote:
+                if pool is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="licaudit-crawl")
+                fetched = pool.map(source.lookup, remote)
             next_level: list[ArtifactFacts] = []
-            for artifact, lookup in zip(wanted, pool.map(source.lookup, wanted), strict=True):
+            for artifact, known in zip(wanted, local, strict=True):
+                lookup = known if known is not None else next(fetched)
                 done += 1
                 notify(CrawlProgress(done, total, depth + 1, artifact))
                 crawl.found[artifact] = lookup
@@ -102,4 +121,7 @@ def crawl_ancestors(
                     next_level.append(parent)
             level = next_level
             depth += 1
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
     return crawl

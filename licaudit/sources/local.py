@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from licaudit.artifacts import ArtifactId, ArtifactKind
-from licaudit.sources.cards import MAX_CARD_BYTES, parse_card
-from licaudit.sources.license_text import MAX_LICENSE_BYTES
-from licaudit.sources.repo_facts import (
-    LICENSE_FILES,
-    MAX_CONFIG_BYTES,
-    MODEL_FILES,
-    README,
-    RepoSnapshot,
-    repo_file_of_link,
-)
+
+if TYPE_CHECKING:
+    from licaudit.sources.repo_facts import RepoSnapshot
 
 
 def is_local_folder(target: str) -> bool:
@@ -25,6 +19,18 @@ def is_local_folder(target: str) -> bool:
 
 def read_folder(target: str) -> RepoSnapshot:
     """The folder's README.md, configs and LICENSE, each bounded; nothing is imported or run."""
+    # Imported here: `is_local_folder` is asked on every trace, the card reader only for a folder.
+    from licaudit.sources.cards import MAX_CARD_BYTES, parse_card
+    from licaudit.sources.license_text import MAX_LICENSE_BYTES
+    from licaudit.sources.repo_facts import (
+        LICENSE_FILES,
+        MAX_CONFIG_BYTES,
+        MODEL_FILES,
+        README,
+        RepoSnapshot,
+        repo_file_of_link,
+    )
+
     folder = Path(target).expanduser()
     files: dict[str, bytes] = {}
     problems: dict[str, str] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ _RECORD_KEYS = {"schema_version", "id", "kind", "name", "hub", "aliases", "licen
 _LICENSE_KEYS = {"expression", "declared", "sources", "history", "notes"}
 _PARENT_KEYS = {"id", "relation", "sources", "notes"}
 _KIND_FOLDERS = {ArtifactKind.MODEL: "models", ArtifactKind.DATASET: "datasets", ArtifactKind.SERVICE: "services"}
+_KINDS = frozenset(k.value for k in _KIND_FOLDERS)  # built once: enum iteration is slow, records many
+_RELATIONS = frozenset(r.value for r in Relation)
 
 
 def normalise_id(artifact_id: str) -> str:
@@ -85,7 +88,7 @@ def parse_record(data: object, path: Path, root: Path | None = None) -> Artifact
     fields.schema_version()
     fields.reject_unknown(_RECORD_KEYS)
     artifact_id = fields.text("id")
-    kind = ArtifactKind(fields.choice("kind", {k.value for k in _KIND_FOLDERS}))
+    kind = ArtifactKind(fields.choice("kind", _KINDS))
     if root is not None:
         _check_path(fields, artifact_id, kind, path, root)
     license_field = fields.mapping("license")
@@ -102,7 +105,7 @@ def parse_record(data: object, path: Path, root: Path | None = None) -> Artifact
     parents = []
     for parent in fields.mappings("parents"):
         parent.reject_unknown(_PARENT_KEYS)
-        relation = Relation(parent.choice("relation", {r.value for r in Relation}))
+        relation = Relation(parent.choice("relation", _RELATIONS))
         evidence = _evidence(parent)
         if not evidence:
             raise parent.error("`sources` must name at least one source for this parent")
@@ -131,6 +134,8 @@ def _check_path(fields: Fields, artifact_id: str, kind: ArtifactKind, path: Path
     bare = artifact_id.split("/", 1)[1] if artifact_id.startswith(f"{folder}/") else artifact_id
     if kind is not ArtifactKind.MODEL and not artifact_id.startswith(f"{folder}/"):
         raise fields.error(f"a {kind.value} id must start with `{folder}/` (got {artifact_id!r})")
+    if str(path) == f"{root}{os.sep}{folder}{os.sep}{bare}.yaml":
+        return  # the usual case, checked without building Paths (a hundred records on every run)
     expected = root / folder / f"{bare}.yaml"
     if path != expected and path.resolve() != expected.resolve():
         raise fields.error(f"record for {artifact_id!r} must live at {expected.relative_to(root)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,17 +16,17 @@ from typing import TYPE_CHECKING
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.sources.facts import ArtifactFacts
-
-if TYPE_CHECKING:
-    from licaudit.sources.dump_store import DumpStore
-from licaudit.sources.hub import FetchStatus, HubClient
-from licaudit.sources.hub_cache import HubCache
 from licaudit.sources.hub_settings import HubSettings
 from licaudit.sources.license_text import LicenseIdentifier
-from licaudit.sources.local import is_local_folder, read_folder
-from licaudit.sources.provenance import PROVENANCE_FILE, RunStatus, has_provenance, read_provenance
+from licaudit.sources.local import is_local_folder
 from licaudit.sources.registry import Registry, normalise_id
-from licaudit.sources.repo_facts import LicenseTextFetcher, facts_from_snapshot
+
+if TYPE_CHECKING:
+    # The Hub client, its cache and the card and folder readers are imported when first needed:
+    # a trace answered by the registry and the imported dumps never loads them (~50 ms of start-up).
+    from licaudit.sources.dump_store import DumpStore
+    from licaudit.sources.hub import HubClient
+    from licaudit.sources.repo_facts import LicenseTextFetcher
 
 _EXPRESSION_SPLIT = re.compile(r"\s*(?:,|;|\bAND\b|\bOR\b|\bWITH\b)\s*", re.I)
 
@@ -42,26 +43,41 @@ class Lookup:
 
 
 class LayeredSource:
-    """Registry, local folders and the Hub behind one thread-safe, memoised `lookup`."""
+    """Registry, local folders and the Hub behind one thread-safe, memoised `lookup`.
+
+    The Hub client is opened on first use (`open_hub`), so lookups the registry or the imported
+    dumps answer never load it. `use_hub` says whether ancestors may come from the Hub; without it
+    the client serves only `descendants` (the Hub's listing)."""
 
     def __init__(
         self,
         registry: Registry,
-        hub: HubClient | None,
         identifier: LicenseIdentifier,
+        open_hub: Callable[[], HubClient] | None = None,
+        use_hub: bool = True,
         check_cards: bool = False,
-        lister: HubClient | None = None,
         imported: DumpStore | None = None,
     ) -> None:
         self.registry = registry
         self.imported = imported  # `licaudit import`ed card dumps: after the registry, before the Hub
-        self.hub = hub
-        self.lister = lister or hub  # for --descendants, even when ancestors come from the registry alone
         self.identifier = identifier
         self.check_cards = check_cards
+        self.use_hub = use_hub and open_hub is not None
+        self._open_hub = open_hub
+        self._hub: HubClient | None = None
+        self._hub_lock = threading.Lock()
         self._memo: dict[str, Lookup] = {}
         self._recorded: dict[str, ArtifactFacts] = {}  # inputs a run's provenance file recorded
         self._lock = threading.Lock()
+
+    @property
+    def hub(self) -> HubClient:
+        """The Hub client, opened once, by whichever crawler thread needs it first."""
+        with self._hub_lock:
+            if self._hub is None:
+                assert self._open_hub is not None
+                self._hub = self._open_hub()
+            return self._hub
 
     def lookup(self, artifact: ArtifactId) -> Lookup:
         key = artifact if is_local_folder(artifact) else normalise_id(artifact)
@@ -74,27 +90,37 @@ class LayeredSource:
             self._memo.setdefault(key, found)
         return found
 
+    def lookup_local(self, artifact: ArtifactId) -> Lookup | None:
+        """The lookup when the registry, a recorded provenance or the imported dumps answer it
+        (no folder read, no Hub client, no network); None when only `lookup` can."""
+        if is_local_folder(artifact):
+            return None
+        key = normalise_id(artifact)
+        with self._lock:
+            known = self._memo.get(key)
+        if known is not None:
+            return known
+        found = self._local(artifact)
+        if found is not None:
+            with self._lock:
+                self._memo.setdefault(key, found)
+        return found
+
     def _lookup(self, artifact: ArtifactId) -> Lookup:
         if is_local_folder(artifact):
+            from licaudit.sources.local import read_folder
+            from licaudit.sources.provenance import has_provenance
+            from licaudit.sources.repo_facts import facts_from_snapshot
+
             if has_provenance(artifact):
                 return self._from_provenance(artifact)
             snapshot = read_folder(artifact)
             facts, findings = facts_from_snapshot(snapshot, self.identifier, self._fetch_text())
             return Lookup(facts, tuple(findings))
+        local = self._local(artifact)
+        if local is not None:
+            return local
         curated = self.registry.get(artifact)
-        if curated is None:
-            with self._lock:
-                recorded = self._recorded.get(normalise_id(artifact))
-            if recorded is not None:
-                return Lookup(recorded)
-        if curated is not None and (not curated.on_hub or not self.check_cards or self.hub is None):
-            return Lookup(curated)
-        if curated is None and self.imported is not None:
-            dumped = self.imported.facts(artifact)
-            if dumped is not None:
-                return Lookup(dumped)
-        if self.hub is None or normalise_id(artifact).startswith("services/"):
-            return Lookup(curated)
         if curated is not None:
             return self._from_hub(curated.id, curated.kind, curated)
         if artifact.lower().startswith("datasets/"):
@@ -106,8 +132,28 @@ class LayeredSource:
                 return as_dataset
         return as_model
 
+    def _local(self, artifact: ArtifactId) -> Lookup | None:
+        """What the sources before the Hub say about a non-folder artifact; None: ask the Hub."""
+        curated = self.registry.get(artifact)
+        if curated is None:
+            with self._lock:
+                recorded = self._recorded.get(normalise_id(artifact))
+            if recorded is not None:
+                return Lookup(recorded)
+        if curated is not None and (not curated.on_hub or not self.check_cards or not self.use_hub):
+            return Lookup(curated)
+        if curated is None and self.imported is not None:
+            dumped = self.imported.facts(artifact)
+            if dumped is not None:
+                return Lookup(dumped)
+        if not self.use_hub or normalise_id(artifact).startswith("services/"):
+            return Lookup(curated)
+        return None
+
     def _from_provenance(self, folder: str) -> Lookup:
         """A folder a licaudit run wrote: its provenance file names the output and every input."""
+        from licaudit.sources.provenance import PROVENANCE_FILE, RunStatus, read_provenance
+
         local = read_provenance(Path(folder).expanduser() / PROVENANCE_FILE)
         with self._lock:
             for input_id, facts in local.inputs.items():
@@ -119,10 +165,18 @@ class LayeredSource:
         return Lookup(local.facts, findings)
 
     def _fetch_text(self) -> LicenseTextFetcher | None:
-        return self.hub.license_text if self.hub is not None else None
+        if not self.use_hub:
+            return None
+
+        def fetch(url: str) -> tuple[bytes | None, str | None]:
+            return self.hub.license_text(url)  # the client opens only when a license link is read
+
+        return fetch
 
     def _from_hub(self, artifact: ArtifactId, kind: ArtifactKind, curated: ArtifactFacts | None) -> Lookup:
-        assert self.hub is not None
+        from licaudit.sources.hub import FetchStatus
+        from licaudit.sources.repo_facts import facts_from_snapshot
+
         fetched = self.hub.repo(artifact, kind)
         match fetched.status:
             case FetchStatus.OK:
@@ -180,23 +234,23 @@ class LayeredSource:
 
     def _suggest(self, artifact: ArtifactId, kind: ArtifactKind) -> list[str]:
         suggestions = list(self.registry.suggest(artifact))
-        if self.hub is not None:
+        if self.use_hub:
             suggestions += [s for s in self.hub.search(artifact, kind) if s not in suggestions]
         return suggestions[:5]
 
     def descendants(self, artifact: ArtifactId, limit: int) -> list[tuple[str, str]] | None:
         """Children the Hub lists for the artifact (None: the Hub did not answer)."""
-        if self.lister is None:
+        if self._open_hub is None:
             return []
         curated = self.registry.get(artifact)
-        return self.lister.children(curated.id if curated is not None else artifact, limit)
+        return self.hub.children(curated.id if curated is not None else artifact, limit)
 
     def close(self) -> None:
         if self.imported is not None:
             self.imported.close()
-        for client in {id(c): c for c in (self.hub, self.lister) if c is not None}.values():
-            if client.cache is not None:
-                client.cache.close()
+        with self._hub_lock:
+            if self._hub is not None and self._hub.cache is not None:
+                self._hub.cache.close()
 
 
 def merge_curated(
@@ -259,26 +313,31 @@ def open_source(
     registry: Registry, settings: HubSettings, identifier: LicenseIdentifier, use_hub: bool = True
 ) -> LayeredSource:
     """The layered source for a run: the Hub behind the SQLite cache (an unusable cache is skipped)."""
+    if not use_hub and not settings.wants_listing:
+        return LayeredSource(registry, identifier)  # the registry alone: nothing to open
+    return LayeredSource(
+        registry, identifier, lambda: _open_hub(settings), use_hub, settings.check_cards, _imported(settings)
+    )
+
+
+def _open_hub(settings: HubSettings) -> HubClient:
     import sqlite3
-    from pathlib import Path
 
     from licaudit.data_cache import default_cache_dir
+    from licaudit.sources.hub import HubClient
+    from licaudit.sources.hub_cache import HubCache
 
-    if not use_hub and not settings.wants_listing:
-        return LayeredSource(registry, None, identifier)  # the registry alone: nothing to open
     cache: HubCache | None
     try:
         cache = HubCache(Path(settings.cache_dir) if settings.cache_dir else default_cache_dir())
     except (OSError, sqlite3.Error):
         cache = None
-    hub = HubClient(settings, cache)
-    return LayeredSource(registry, hub if use_hub else None, identifier, settings.check_cards, hub, _imported(settings))
+    return HubClient(settings, cache)
 
 
 def _imported(settings: HubSettings) -> DumpStore | None:
     """The imported dumps, when `licaudit import` ever ran against this cache (never created here)."""
     import sqlite3
-    from pathlib import Path
 
     from licaudit.data_cache import default_cache_dir
     from licaudit.sources.dump_store import DATABASE_NAME, DumpStore

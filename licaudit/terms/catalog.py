@@ -19,6 +19,11 @@ _LICENSE_KEYS = {
     "text_markers", "history", "terms", "notes", "spdx",
 }  # fmt: skip
 _TERM_KEYS = {"id", "kind", "summary", "clause", "source", "value", "effect", "applies_to", "notes"}
+# Built once: iterating an enum is slow, and the catalog checks a few hundred terms on every run.
+_CATEGORIES = frozenset(c.value for c in Category)
+_TERM_KINDS = frozenset(k.value for k in TermKind)
+_EFFECTS = frozenset(e.value for e in Effect)
+_SCOPES = frozenset(s.value for s in Scope)
 
 
 def fold_license_name(text: str) -> str:
@@ -141,7 +146,7 @@ def parse_license(data: object, path: Path) -> License:
     return License(
         id=license_id,
         name=fields.text("name"),
-        category=Category(fields.choice("category", {c.value for c in Category})),
+        category=Category(fields.choice("category", _CATEGORIES)),
         commercial_use=Effect(fields.choice("commercial_use", {"allowed", "conditional", "forbidden", "unknown"})),
         url=fields.opt_text("url"),
         hub_ids=tuple(fields.text_list("hub_ids")),
@@ -156,7 +161,7 @@ def parse_license(data: object, path: Path) -> License:
 
 def _parse_term(term: Fields, license_id: str) -> Term:
     term.reject_unknown(_TERM_KEYS)
-    kind = TermKind(term.choice("kind", {k.value for k in TermKind}))
+    kind = TermKind(term.choice("kind", _TERM_KINDS))
     clause, source = term.opt_text("clause"), term.opt_text("source")
     if kind not in DUTY_KINDS and (clause is None or source is None):
         raise term.error(f"a `{kind}` term must quote its `clause` and name its `source`")
@@ -169,11 +174,11 @@ def _parse_term(term: Fields, license_id: str) -> Term:
     effect = term.mapping("effect")
     if effect is not None:
         for use, value in effect.data.items():
-            if value not in {e.value for e in Effect}:
+            if value not in _EFFECTS:
                 raise effect.error(f"effect for {use!r} is {value!r}; allowed: {[e.value for e in Effect]}")
             overrides.append((str(use), Effect(value)))
     scopes = term.text_list("applies_to") or ["artifact"]
-    if len(scopes) != 1 or scopes[0] not in {s.value for s in Scope}:
+    if len(scopes) != 1 or scopes[0] not in _SCOPES:
         raise term.error(f"`applies_to` must be one of {[s.value for s in Scope]}")
     return Term(
         license_id=license_id,

@@ -7,7 +7,7 @@ connected components, iterated to a fixed point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Relation
 from licaudit.lineage.graph import Edge, LineageGraph
@@ -84,12 +84,39 @@ def terms_effect(rules: FlowRules, use: str, terms: list[Term]) -> Effect:
 def propagate_terms(
     graph: LineageGraph, normaliser: LicenseNormaliser, rules: FlowRules, use: str, stance: Stance
 ) -> Propagation:
+    own = {artifact: own_terms(graph, normaliser, rules, use, artifact) for artifact in graph.artifacts()}
+    return _propagate(graph, own, rules, use, stance)
+
+
+class Propagator:
+    """`propagate_terms` for several uses of one graph. A use only picks among the alternatives of
+    an OR expression, so uses whose artifacts carry the same own terms share one pass."""
+
+    def __init__(self, graph: LineageGraph, normaliser: LicenseNormaliser, rules: FlowRules) -> None:
+        self.graph = graph
+        self.normaliser = normaliser
+        self.rules = rules
+        self._done: list[tuple[dict[ArtifactId, list[Term]], Stance, Propagation]] = []
+
+    def propagate(self, use: str, stance: Stance) -> Propagation:
+        own = {a: own_terms(self.graph, self.normaliser, self.rules, use, a) for a in self.graph.artifacts()}
+        for earlier_own, earlier_stance, earlier in self._done:
+            if earlier_stance == stance and earlier_own == own:
+                return Propagation(use, stance, earlier.effective)  # never mutated once built: shared
+        propagation = _propagate(self.graph, own, self.rules, use, stance)
+        self._done.append((own, stance, propagation))
+        return propagation
+
+
+def _propagate(
+    graph: LineageGraph, own: dict[ArtifactId, list[Term]], rules: FlowRules, use: str, stance: Stance
+) -> Propagation:
     effective: dict[ArtifactId, dict[TermKey, CarriedTerm]] = {}
     for component in graph.components_in_flow_order():
         members = set(component)
         for artifact in component:
             carried: dict[TermKey, CarriedTerm] = {}
-            for term in own_terms(graph, normaliser, rules, use, artifact):
+            for term in own[artifact]:
                 _merge(carried, CarriedTerm(term, term.scope, (artifact,), ()))
             effective[artifact] = carried
             for edge in graph.parent_edges(artifact):
@@ -132,15 +159,15 @@ def flow_term(carried: CarriedTerm, edge: Edge, rule: RelationRule, stance: Stan
         if contested is None or stance.reading(contested) is not Reading.STRICT:
             return None
         question = contested
-    return replace(
-        carried,
-        scope=scope,
-        path=(*carried.path, edge.child),
-        relations=(*carried.relations, edge.relation),
-        question=question,
-        also_via=tuple(
-            flowed for other in carried.also_via if (flowed := flow_term(other, edge, rule, stance)) is not None
-        ),
+    # The constructor, not dataclasses.replace: this runs once per term per edge, and replace()
+    # re-reads the field list each call (a third of a deep trace's propagation time).
+    return CarriedTerm(
+        carried.term,
+        scope,
+        (*carried.path, edge.child),
+        (*carried.relations, edge.relation),
+        question,
+        tuple(flowed for other in carried.also_via if (flowed := flow_term(other, edge, rule, stance)) is not None),
     )
 
 
@@ -165,11 +192,17 @@ def _merge(carried: dict[TermKey, CarriedTerm], new: CarriedTerm) -> bool:
     candidates = [existing, *existing.also_via, new, *new.also_via]
     by_origin: dict[ArtifactId, CarriedTerm] = {}
     for candidate in sorted(candidates, key=_strength):
-        bare = replace(candidate, also_via=())
-        by_origin.setdefault(candidate.origin, bare)
+        if candidate.origin not in by_origin:
+            by_origin[candidate.origin] = _with_also_via(candidate, ())
     ranked = list(by_origin.values())
-    merged = replace(ranked[0], also_via=tuple(ranked[1 : 1 + MAX_ALSO_VIA]))
+    merged = _with_also_via(ranked[0], tuple(ranked[1 : 1 + MAX_ALSO_VIA]))
     if merged == existing:
         return False
     carried[new.key] = merged
     return True
+
+
+def _with_also_via(carried: CarriedTerm, also_via: tuple[CarriedTerm, ...]) -> CarriedTerm:
+    if carried.also_via == also_via:
+        return carried  # frozen: sharing is safe, and equal either way
+    return CarriedTerm(carried.term, carried.scope, carried.path, carried.relations, carried.question, also_via)
