@@ -88,7 +88,14 @@ def imported_chain(tmp_path: Path) -> str:
 
 
 def test_json_trace_answered_by_imported_dumps_never_opens_the_hub(tmp_path: Path, imported_chain: str) -> None:
-    watched = [*NETWORK, "rich", "concurrent.futures", "licaudit.sources.hub_cache", "licaudit.sources.repo_facts"]
+    watched = [
+        *NETWORK,
+        "rich",
+        "yaml",
+        "concurrent.futures",
+        "licaudit.sources.hub_cache",
+        "licaudit.sources.repo_facts",
+    ]
     args = ("trace", imported_chain, "--format", "json")
     _run(tmp_path, watched, *args)
     code, loaded, stdout = _run(tmp_path, watched, *args)

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple, TypedDict, cast
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, cast
 
-import yaml
-
-try:  # libyaml: about ten times faster than the pure-Python parser on front matter
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
 
 MAX_CARD_BYTES = 2_000_000
 MAX_FRONT_MATTER_BYTES = 256_000
@@ -140,8 +136,19 @@ def _block_line() -> re.Pattern[str]:
     return re.compile(_BLOCK_LINE_PATTERN)  # compiled on first use: start-up stays quick
 
 
+# PyYAML is imported on first use: `trace` of imported dumps reads no card and skips its 25 ms.
+@functools.cache
+def _loader() -> type[yaml.SafeLoader]:
+    import yaml
+
+    # libyaml: about ten times faster than the pure-Python parser on front matter
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def _constructor() -> yaml.constructor.SafeConstructor:
+    import yaml
+
     return yaml.constructor.SafeConstructor()
 
 
@@ -149,7 +156,10 @@ class _NotFlat(Exception):
     """The front matter leaves the subset: libyaml reads it."""
 
 
+@functools.cache
 def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    import yaml
+
     found: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for first, pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
         if first is not None:
@@ -157,15 +167,14 @@ def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     return found
 
 
-_RESOLVERS = _implicit_resolvers()
-
-
 def _typed(value: str) -> object:
     """A plain scalar as YAML 1.1 reads it: `no` is False, `1.0` a float, `2024-01-01` a date."""
-    for tag, pattern in _RESOLVERS.get(value[:1], ()):
+    for tag, pattern in _implicit_resolvers().get(value[:1], ()):
         if pattern.match(value):
             if tag == _STR_TAG:
                 return value
+            import yaml
+
             constructor = _constructor()
             return constructor.yaml_constructors[tag](constructor, yaml.ScalarNode(tag, value))
     return value
@@ -303,8 +312,10 @@ def _load_front_matter(front: str, errors: list[str]) -> dict[str, object] | Non
     if len(_ALIAS.findall(front)) > MAX_YAML_ALIASES:
         errors.append(f"front matter uses more than {MAX_YAML_ALIASES} YAML aliases (a YAML bomb?); ignored")
         return None
+    import yaml
+
     try:
-        data = yaml.load(front, Loader=_Loader)  # noqa: S506 - libyaml's *safe* loader
+        data = yaml.load(front, Loader=_loader())  # noqa: S506 - libyaml's *safe* loader
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 2 if error.problem_mark is not None else "?"
         errors.append(f"malformed YAML front matter at line {line}: {error.problem}")
