@@ -248,59 +248,57 @@ def _block(lines: list[_Line], position: int, indent: int) -> tuple[object, int]
     return _mapping(lines, position, indent, indent)
 
 
-def _value(lines: list[_Line], position: int, line: _Line, parent_column: int) -> tuple[object, int]:
-    """The value after `key:` on `line`: inline, a flow list, a nested block, or null."""
-    follows, value = line[4], line[5]
-    if follows == _SCALAR:
-        return value, position
-    if follows == _FLOW:
-        return list(value), position  # type: ignore[call-overload]
-    if position < len(lines):
-        following = lines[position]
-        if following[0] > parent_column or (following[0] == parent_column and following[1]):
-            return _block(lines, position, following[0])
-    return None, position
-
-
 def _mapping(lines: list[_Line], position: int, indent: int, column: int) -> tuple[dict[str, object], int]:
     """Keys at `column`; the first line may sit after a dash (`- key: v`) at `indent`."""
     result: dict[str, object] = {}
+    end = len(lines)
     first = True
-    while position < len(lines):
+    while position < end:
         line = lines[position]
-        line_indent, dashed, line_column, key = line[:4]
         if first:
             first = False
-        elif dashed or line_indent != column:
+        elif line[1] or line[0] != column:  # a dash, or another indentation: the mapping ended
             break
+        key = line[3]
         if key is None:
             raise _NotFlat
         if key in result:
             raise _NotFlat  # a repeated key: leave the rule to libyaml
-        result[key], position = _value(lines, position + 1, line, line_column)
-    if position < len(lines) and lines[position][0] > column and not lines[position][1]:
-        raise _NotFlat
-    if position < len(lines) and lines[position][1] and lines[position][0] > indent:
-        raise _NotFlat
+        position += 1
+        follows = line[4]
+        if follows == _SCALAR:  # `key: value`, the value already typed
+            result[key] = line[5]
+        elif follows == _FLOW:  # `key: [a, b]`
+            result[key] = list(line[5])  # type: ignore[call-overload]
+        elif position < end and (
+            lines[position][0] > line[2] or (lines[position][0] == line[2] and lines[position][1])
+        ):  # a block below, deeper than the key (or a sequence at its column)
+            result[key], position = _block(lines, position, lines[position][0])
+        else:
+            result[key] = None
+    if position < end:
+        following = lines[position]
+        if (following[0] > column and not following[1]) or (following[1] and following[0] > indent):
+            raise _NotFlat
     return result, position
 
 
 def _sequence(lines: list[_Line], position: int, indent: int) -> tuple[list[object], int]:
     items: list[object] = []
-    while position < len(lines):
+    end = len(lines)
+    while position < end:
         line = lines[position]
-        line_indent, dashed, column, key = line[:4]
-        if not dashed or line_indent != indent:
+        if not line[1] or line[0] != indent:
             break
-        if key is None:
+        if line[3] is None:  # `- value`
             items.append(line[5])
             position += 1
-            if position < len(lines) and lines[position][0] > indent:
+            if position < end and lines[position][0] > indent:
                 raise _NotFlat  # a continued scalar or a deeper block after a scalar item
             continue
-        mapping, position = _mapping(lines, position, indent, column)
+        mapping, position = _mapping(lines, position, indent, line[2])
         items.append(mapping)
-    if position < len(lines) and lines[position][0] > indent:
+    if position < end and lines[position][0] > indent:
         raise _NotFlat
     return items, position
 

@@ -61,21 +61,20 @@ ArtifactRow = tuple[
     str | None,  # card_errors: a JSON list
     int,  # import_id
     int,  # row_number
+    str | None,  # parents: the lineage links, a JSON list of [parent, relation, origin, quote]
 ]
 ID: Final = 0
 LAST_MODIFIED: Final = 3
 CARD_CHECKSUM: Final = 12
 CARD_ERRORS: Final = 13
 ROW_NUMBER: Final = 15
-EdgeRow = tuple[str, str, str, str, str]  # a row of `dump_edges`: child, parent, relation, origin, quote
 
 
 @dataclass
 class ChunkResult:
-    """A chunk's rows ready for the store; `edges` and `row_problems` run parallel to `rows`."""
+    """A chunk's rows ready for the store; `row_problems` runs parallel to `rows`."""
 
     rows: list[ArtifactRow] = field(default_factory=list)
-    edges: list[tuple[EdgeRow, ...]] = field(default_factory=list)
     row_problems: list[tuple[str, ...]] = field(default_factory=list)  # recoverable, per row
     problems: list[RowProblem] = field(default_factory=list)  # rows that could not be read
 
@@ -87,14 +86,12 @@ def import_chunk(chunk: Chunk, import_id: int) -> ChunkResult:
         if isinstance(item, RowProblem):
             result.problems.append(item)
         else:
-            row, edges = imported_row(item, import_id)
-            result.rows.append(row)
-            result.edges.append(edges)
+            result.rows.append(imported_row(item, import_id))
             result.row_problems.append(item.problems)
     return result
 
 
-def imported_row(row: DumpRow, import_id: int) -> tuple[ArtifactRow, tuple[EdgeRow, ...]]:
+def imported_row(row: DumpRow, import_id: int) -> ArtifactRow:
     front: str | None = None
     errors: list[str] = []
     if row.card is not None:
@@ -107,7 +104,8 @@ def imported_row(row: DumpRow, import_id: int) -> tuple[ArtifactRow, tuple[EdgeR
         zlib.crc32(front.encode("utf-8", "surrogatepass")) if front is not None else 0,
     )
     # str() of a StrEnum is its value, and much cheaper than `.value` in a loop of a million.
-    artifact: ArtifactRow = (
+    links = [[link.parent, str(link.relation), str(link.origin), link.quote] for link in facts.links]
+    return (
         row.id,
         str(row.kind),
         row.author,
@@ -124,9 +122,8 @@ def imported_row(row: DumpRow, import_id: int) -> tuple[ArtifactRow, tuple[EdgeR
         json.dumps(list(facts.errors)) if facts.errors else None,
         import_id,
         row.number,
+        json.dumps(links) if links else None,
     )
-    edges = tuple((row.id, link.parent, str(link.relation), str(link.origin), link.quote) for link in facts.links)
-    return artifact, edges
 
 
 def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) -> CardFacts:

@@ -1,4 +1,4 @@
-"""The imported Hub dumps: card metadata and lineage edges in the shared SQLite cache (`dump_` tables).
+"""The imported Hub dumps: card metadata and lineage links in the shared SQLite cache (`dump_` tables).
 
 One row per artifact, keyed by id, so importing twice changes nothing and a newer dump updates only
 what changed (a card's checksum decides whether it is parsed again). Progress is committed with
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import sqlite3
 import threading
@@ -30,7 +31,6 @@ from licaudit.sources.dump_facts import (
     ROW_NUMBER,
     ArtifactRow,
     ChunkResult,
-    EdgeRow,
     import_chunk,
 )
 from licaudit.sources.dump_rows import CHUNK_ROWS, RowProblem, read_chunks
@@ -46,10 +46,12 @@ IMPORT_CHECKPOINT_PAGES = 20_000  # WAL pages between checkpoints while importin
 MAX_WORKERS = 4
 PARALLEL_BYTES = 4_000_000  # a smaller dump is imported in this process: starting workers costs more
 
-# Ids arrive in no particular order. Rows are therefore appended to rowid tables and only their
-# narrow unique indexes take the scattered inserts: a transaction then dirties (and writes to the
-# WAL) a few index pages instead of one page of whole rows per artifact. Measured on 400k rows:
-# 16 instead of 24 µs per row, and less as tables grow. Schema 1 clustered rows by id.
+# Schema 2. Ids arrive in no particular order, so rows are appended to a rowid table and only the
+# narrow id index takes the scattered inserts: a transaction dirties (and writes to the WAL) a few
+# index pages instead of one page of whole rows per artifact. The lineage links a card names live
+# in its row (`parents`, a JSON list of [parent, relation, origin, quote]): they are always read and
+# replaced with it, and a second table cost a second scattered insert per link. Schema 1 clustered
+# rows by id and kept links in `dump_edges`.
 _TABLES = """
 CREATE TABLE IF NOT EXISTS dump_artifacts (
     id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, author TEXT, last_modified TEXT, created_at TEXT,
@@ -57,12 +59,8 @@ CREATE TABLE IF NOT EXISTS dump_artifacts (
     library_name TEXT, pipeline_tag TEXT,
     license TEXT, license_origin TEXT, license_quote TEXT,
     card_checksum INTEGER NOT NULL, card_errors TEXT,
-    import_id INTEGER NOT NULL, row_number INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS dump_edges (
-    child TEXT NOT NULL, parent TEXT NOT NULL, relation TEXT NOT NULL,
-    origin TEXT NOT NULL, quote TEXT,
-    UNIQUE (child, parent, relation)
+    import_id INTEGER NOT NULL, row_number INTEGER NOT NULL,
+    parents TEXT
 );
 """
 _SCHEMA = (
@@ -151,17 +149,25 @@ class DumpStore:
         return None
 
     def _migrate(self, version: int) -> None:
-        """Schema 1 to 2: the same rows, moved into rowid tables (nothing imported is lost)."""
+        """Schema 1 to 2: the same rows and links, each artifact's links moved into its row."""
         if version == 1:
             self.db.execute("ALTER TABLE dump_artifacts RENAME TO dump_artifacts_v1")
-            self.db.execute("ALTER TABLE dump_edges RENAME TO dump_edges_v1")
             for statement in _TABLES.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
-            self.db.execute("INSERT INTO dump_artifacts SELECT * FROM dump_artifacts_v1")
-            self.db.execute("INSERT INTO dump_edges SELECT * FROM dump_edges_v1")
+            edges = self.db.execute(
+                "SELECT child, parent, relation, origin, quote FROM dump_edges ORDER BY child, parent, relation"
+            )
+            parents = {
+                child: json.dumps([list(edge[1:]) for edge in links])
+                for child, links in itertools.groupby(edges, key=lambda edge: str(edge[0]))
+            }
+            self.db.executemany(
+                "INSERT INTO dump_artifacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((*row, parents.get(row[0])) for row in self.db.execute("SELECT * FROM dump_artifacts_v1").fetchall()),
+            )
             self.db.execute("DROP TABLE dump_artifacts_v1")
-            self.db.execute("DROP TABLE dump_edges_v1")
+            self.db.execute("DROP TABLE dump_edges")
 
     def close(self) -> None:
         self.db.close()
@@ -182,7 +188,9 @@ class DumpStore:
 
     def edges(self) -> Iterator[tuple[str, str, str]]:
         """(child, parent, relation) of every imported lineage link."""
-        yield from self.db.execute("SELECT child, parent, relation FROM dump_edges")
+        for child, parents in self.db.execute("SELECT id, parents FROM dump_artifacts WHERE parents IS NOT NULL"):
+            for parent, relation, _origin, _quote in json.loads(parents):
+                yield child, parent, relation
 
     def card_error_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM dump_artifacts WHERE card_errors IS NOT NULL").fetchone()[0])
@@ -193,20 +201,17 @@ class DumpStore:
             return self._facts(artifact)
 
     def _facts(self, artifact: str) -> ArtifactFacts | None:
-        query = "SELECT id, kind, license, license_origin, license_quote FROM dump_artifacts WHERE id = ?"
+        query = "SELECT id, kind, license, license_origin, license_quote, parents FROM dump_artifacts WHERE id = ?"
         row = self.db.execute(query, (artifact,)).fetchone()
         if row is None and not artifact.startswith("datasets/"):
             row = self.db.execute(query, (f"datasets/{artifact}",)).fetchone()
         if row is None:
             return None
-        found_id, kind, license_, origin, quote = row
+        found_id, kind, license_, origin, quote, links = row
         url = f"https://huggingface.co/{found_id}"
         parents = tuple(
             ParentLink(ArtifactId(parent), Relation(relation), (Evidence(Origin(link_origin), url, link_quote),))
-            for parent, relation, link_origin, link_quote in self.db.execute(
-                "SELECT parent, relation, origin, quote FROM dump_edges WHERE child = ? ORDER BY parent, relation",
-                (found_id,),
-            )
+            for parent, relation, link_origin, link_quote in (json.loads(links) if links else ())
         )
         evidence = (Evidence(Origin(origin), url, quote, field="license"),) if origin else ()
         return ArtifactFacts(
@@ -355,7 +360,6 @@ class DumpStore:
         """Write consecutive chunks: new and changed rows, count updates of unchanged ones,
         duplicates and problems, and the resume point, in one transaction."""
         rows = [row for result, _ in batch for row in result.rows]
-        row_edges = [edges for result, _ in batch for edges in result.edges]
         row_problems = [found for result, _ in batch for found in result.row_problems]
         unreadable = [p for result, file_problems in batch for p in (*file_problems, *result.problems)]
         existing = self._existing([row[ID] for row in rows])
@@ -363,10 +367,8 @@ class DumpStore:
         counts = dict.fromkeys(("added", "updated", "unchanged"), 0)
         skipped = sum(1 for p in unreadable if p.number and p.skipped)
         upserts: dict[str, ArtifactRow] = {}
-        edges: dict[str, tuple[EdgeRow, ...]] = {}
         touches: list[tuple[object, ...]] = []
-        replaced: list[tuple[str]] = []
-        for row, found_problems, found_edges in zip(rows, row_problems, row_edges, strict=True):
+        for row, found_problems in zip(rows, row_problems, strict=True):
             row_id, number, modified, checksum = row[ID], row[ROW_NUMBER], row[LAST_MODIFIED], row[CARD_CHECKSUM]
             if found_problems:
                 problems.extend((import_id, number, row_id, reason, 0) for reason in found_problems)
@@ -389,31 +391,23 @@ class DumpStore:
                 counts["added"] += 1
             else:
                 counts["updated"] += 1
-                if row_id not in upserts:  # replacing a row of an earlier chunk or import
-                    replaced.append((row_id,))
-            upserts[row_id] = row
-            edges[row_id] = found_edges
+            upserts[row_id] = row  # replaces the stored row, and its links with it
         summary.rows = last_row
         # Counts move with the rows they describe: a chunk read but never committed counts nothing.
         summary.added += counts["added"]
         summary.updated += counts["updated"]
         summary.unchanged += counts["unchanged"]
         summary.skipped += skipped
-        with self.db:  # one transaction: rows, edges, problems and the resume point together
+        with self.db:  # one transaction: rows, problems and the resume point together
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("DELETE FROM dump_edges WHERE child = ?", replaced)
             self.db.executemany(
-                "INSERT OR REPLACE INTO dump_artifacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO dump_artifacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 upserts.values(),
             )
             self.db.executemany(
                 "UPDATE dump_artifacts SET author = ?, last_modified = ?, created_at = ?, downloads = ?, likes = ?,"
                 " library_name = ?, pipeline_tag = ?, import_id = ?, row_number = ? WHERE id = ?",
                 touches,
-            )
-            self.db.executemany(
-                "INSERT OR REPLACE INTO dump_edges VALUES (?, ?, ?, ?, ?)",
-                itertools.chain.from_iterable(edges.values()),
             )
             self.db.executemany("INSERT INTO dump_problems VALUES (?, ?, ?, ?, ?)", problems)
             self.db.execute(

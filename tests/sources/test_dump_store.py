@@ -39,7 +39,7 @@ def snapshot(store: DumpStore) -> tuple[list[Any], list[Any]]:
     artifacts = store.db.execute(
         "SELECT id, kind, downloads, license, license_origin, card_checksum FROM dump_artifacts ORDER BY id"
     ).fetchall()
-    edges = store.db.execute("SELECT * FROM dump_edges ORDER BY child, parent, relation").fetchall()
+    edges = sorted(store.edges())
     return artifacts, edges
 
 
