@@ -388,6 +388,8 @@ def _strings(value: object, key: str, errors: list[str]) -> tuple[str, ...]:
 
 
 def _one(value: object, key: str, errors: list[str]) -> str | None:
+    if type(value) is str:  # the common case, in short
+        return value.strip()[:1000] or None
     values = _strings(value, key, errors)
     if len(values) > 1:
         errors.append(f"`{key}` has {len(values)} values; the first is used")
