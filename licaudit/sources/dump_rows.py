@@ -296,20 +296,9 @@ def _parquet_rows(first: int, batch: pyarrow.RecordBatch) -> Iterator[DumpRow | 
             )
         ):
             row_id = artifact_id(kind, raw_id)
-            yield DumpRow(
-                first + index,
-                kind,
-                row_id,
-                author,
-                modified,
-                created,
-                downloads,
-                likes,
-                tuple(tags),
-                card,
-                library,
-                pipeline,
-            )
+            # `_make` builds the tuple in C; calling the class runs a Python-level __new__.
+            checked = (first + index, kind, row_id, author, modified, created, downloads, likes, tuple(tags), card)
+            yield DumpRow._make((*checked, library, pipeline, ()))
         else:
             yield row_from_mapping(first + index, {name: values[index] for name, values in columns.items()})
 

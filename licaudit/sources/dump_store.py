@@ -110,6 +110,7 @@ class DumpStore:
         # `trace` looks artifacts up from crawler threads: one connection, used under a lock.
         self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self._lock = threading.Lock()
+        self._pool: tuple[int, ProcessPoolExecutor] | None = None
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=30000")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -170,7 +171,20 @@ class DumpStore:
             self.db.execute("DROP TABLE dump_edges")
 
     def close(self) -> None:
+        self._stop_workers()
         self.db.close()
+
+    def _workers(self, count: int) -> ProcessPoolExecutor:
+        """The worker processes, kept for the next dump of the same store: starting them costs."""
+        if self._pool is None or self._pool[0] != count:
+            self._stop_workers()
+            self._pool = (count, _worker_pool(count))
+        return self._pool[1]
+
+    def _stop_workers(self) -> None:
+        if self._pool is not None:
+            self._pool[1].shutdown(cancel_futures=True)
+            self._pool = None
 
     def __enter__(self) -> DumpStore:
         return self
@@ -271,14 +285,15 @@ class DumpStore:
             summary = ImportSummary(str(path), import_id, resumed_from=int(found[2]), rows=int(found[2]))
             summary.added, summary.updated, summary.unchanged, summary.skipped = found[3:]
         workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
-        executor = _worker_pool(workers) if workers > 1 and stat.st_size > PARALLEL_BYTES else None
+        executor = self._workers(workers) if workers > 1 and stat.st_size > PARALLEL_BYTES else None
         # Fewer, larger checkpoints while importing: each copies the pages the import dirtied.
         self.db.execute(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
         try:
             self._import_chunks(path, import_id, summary, batch_rows, executor, progress)
+        except BaseException:
+            self._stop_workers()  # an interrupted import leaves no work running behind it
+            raise
         finally:
-            if executor is not None:
-                executor.shutdown(cancel_futures=True)
             self.db.execute("PRAGMA wal_autocheckpoint=1000")
         self.db.execute("UPDATE dump_imports SET finished = ? WHERE id = ?", (time.time(), import_id))
         summary.problems = self.problems(import_id)
