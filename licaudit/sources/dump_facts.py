@@ -138,9 +138,9 @@ def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) ->
     tag_datasets: list[str] = []
     tag_licenses: list[str] = []
     for tag in tags:  # one pass: most tags (`transformers`, `en`) have no prefix licaudit reads
-        prefix, colon, rest = tag.partition(":")
-        if not colon:
+        if ":" not in tag:
             continue
+        prefix, _, rest = tag.partition(":")
         if prefix == "base_model":
             relation_name, colon, parent = rest.partition(":")
             if colon and relation_name in HUB_RELATIONS:
