@@ -170,8 +170,20 @@ def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     return found
 
 
+# Scalars PyYAML would build with its Python constructors, built directly: metric values in
+# `model-index` (`value: 0.7312`) are on many cards, and each is a distinct line.
+_DECIMAL_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*")  # float() reads these as YAML 1.1 does
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")  # no leading zero: YAML 1.1 reads `017` as octal
+_NUMBER_START = frozenset("0123456789+-")
+
+
 def _typed(value: str) -> object:
     """A plain scalar as YAML 1.1 reads it: `no` is False, `1.0` a float, `2024-01-01` a date."""
+    if value[:1] in _NUMBER_START:
+        if _DECIMAL_FLOAT.fullmatch(value):
+            return float(value)
+        if _DECIMAL_INT.fullmatch(value):
+            return int(value)
     for tag, pattern in _implicit_resolvers().get(value[:1], ()):
         if pattern.match(value):
             if tag == _STR_TAG:
