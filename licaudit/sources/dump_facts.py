@@ -144,7 +144,7 @@ def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) ->
         if prefix == "base_model":
             relation_name, colon, parent = rest.partition(":")
             if colon and relation_name in HUB_RELATIONS:
-                tag_relations[clean_id(parent)] = HUB_RELATIONS[relation_name]
+                tag_relations[_CLEAN_IDS.get(parent) or clean_id(parent)] = HUB_RELATIONS[relation_name]
         elif prefix == "dataset":
             tag_datasets.append(tag)
         elif prefix == "license" and rest:
@@ -155,13 +155,14 @@ def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) ->
         bases = card.base_model
         declared = HUB_RELATIONS.get(card.base_model_relation.strip().lower()) if card.base_model_relation else None
         for base in bases:
-            parent = clean_id(base)
+            parent = _CLEAN_IDS.get(base) or clean_id(base)
             relation = declared or tag_relations.get(parent)
             if relation is None:  # as the Hub infers it: several bases are a merge
                 relation = Relation.MERGE if len(bases) > 1 else Relation.FINETUNE
-                link = Link(parent, relation, Origin.INFERRED, f"base_model: {base} (relation inferred)"[:MAX_QUOTE])
+                quote_ = f"base_model: {base} (relation inferred)"[:MAX_QUOTE]
+                link = _link((parent, relation, Origin.INFERRED, quote_))
             else:
-                link = Link(parent, relation, Origin.DECLARED, f"base_model: {base}"[:MAX_QUOTE])
+                link = _link((parent, relation, Origin.DECLARED, f"base_model: {base}"[:MAX_QUOTE]))
             if parent:
                 links.setdefault((parent, relation), link)
         if not bases:
@@ -170,7 +171,7 @@ def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) ->
                     quote_ = f"base_model:{relation}:{parent}"[:MAX_QUOTE]
                     links.setdefault((parent, relation), Link(parent, relation, Origin.TAG, quote_))
         for dataset in card.datasets:
-            parent = clean_id(dataset)
+            parent = _CLEAN_IDS.get(dataset) or clean_id(dataset)
             if parent:
                 parent = artifact_id(ArtifactKind.DATASET, parent)
                 quote_ = f"datasets: {dataset}"[:MAX_QUOTE]
@@ -197,7 +198,12 @@ def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) ->
             )
     # A card naming itself is kept: the lineage reports it as a self-loop.
     ordered = tuple(links[key] for key in sorted(links)) if len(links) > 1 else tuple(links.values())
-    return CardFacts(license_, origin, quote, ordered, card.errors)
+    return _facts((license_, origin, quote, ordered, card.errors))
+
+
+# NamedTuples built in C (`_make`): calling the class runs a Python-level __new__.
+_link = Link._make
+_facts = CardFacts._make
 
 
 def _declared_license(card: CardMetadata, tag_licenses: list[str]) -> tuple[str | None, Origin | None, str | None]:
