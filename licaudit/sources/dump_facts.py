@@ -6,6 +6,7 @@ import's worker processes run: everything per row that needs no database happens
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -201,9 +202,9 @@ def card_facts(kind: ArtifactKind, card: CardMetadata, tags: tuple[str, ...]) ->
     return _facts((license_, origin, quote, ordered, card.errors))
 
 
-# NamedTuples built in C (`_make`): calling the class runs a Python-level __new__.
-_link = Link._make
-_facts = CardFacts._make
+# tuple.__new__ builds a named tuple in C; calling the class (or `_make`) runs Python code.
+_link = functools.partial(tuple.__new__, Link)
+_facts = functools.partial(tuple.__new__, CardFacts)
 
 
 def _declared_license(card: CardMetadata, tag_licenses: list[str]) -> tuple[str | None, Origin | None, str | None]:

@@ -241,6 +241,10 @@ def _parquet_file(path: str, version: tuple[int, int]) -> pyarrow.parquet.Parque
     return pq.ParquetFile(path)
 
 
+_new_row = functools.partial(tuple.__new__, DumpRow)
+_TEXT_TYPES = {str, type(None)}
+
+
 def _parquet_rows(first: int, batch: pyarrow.RecordBatch) -> Iterator[DumpRow | RowProblem]:
     import pyarrow
 
@@ -248,7 +252,7 @@ def _parquet_rows(first: int, batch: pyarrow.RecordBatch) -> Iterator[DumpRow | 
     texts_ok = True
     for name in TEXT_COLUMNS:  # e.g. timestamps: made text once per column, not once per row
         values = columns.get(name)
-        if values is not None and not all(value is None or type(value) is str for value in values):
+        if values is not None and not set(map(type, values)) <= _TEXT_TYPES:
             texts = [_as_text(value) if value is not None and type(value) is not str else value for value in values]
             if any(text is None and value is not None for text, value in zip(texts, values, strict=True)):
                 texts_ok = False  # some are no text at all: their rows report them one by one
@@ -296,9 +300,9 @@ def _parquet_rows(first: int, batch: pyarrow.RecordBatch) -> Iterator[DumpRow | 
             )
         ):
             row_id = artifact_id(kind, raw_id)
-            # `_make` builds the tuple in C; calling the class runs a Python-level __new__.
+            # tuple.__new__ builds the row in C; calling the class (or `_make`) runs Python code.
             checked = (first + index, kind, row_id, author, modified, created, downloads, likes, tuple(tags), card)
-            yield DumpRow._make((*checked, library, pipeline, ()))
+            yield _new_row((*checked, library, pipeline, ()))
         else:
             yield row_from_mapping(first + index, {name: values[index] for name, values in columns.items()})
 
