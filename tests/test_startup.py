@@ -95,6 +95,8 @@ def test_json_trace_answered_by_imported_dumps_never_opens_the_hub(tmp_path: Pat
         "concurrent.futures",
         "licaudit.sources.hub_cache",
         "licaudit.sources.repo_facts",
+        "licaudit.sources.dump_facts",  # card parsing: the import's, not the trace's
+        "hashlib",
     ]
     args = ("trace", imported_chain, "--format", "json")
     _run(tmp_path, watched, *args)

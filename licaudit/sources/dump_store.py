@@ -7,7 +7,6 @@ each batch of rows: an interrupted import resumes after the last committed row.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -23,21 +22,13 @@ from typing import TYPE_CHECKING
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.data_cache import default_cache_dir
 from licaudit.errors import LicauditError
-from licaudit.sources.dump_facts import (
-    CARD_CHECKSUM,
-    CARD_ERRORS,
-    ID,
-    LAST_MODIFIED,
-    ROW_NUMBER,
-    ArtifactRow,
-    ChunkResult,
-    import_chunk,
-)
 from licaudit.sources.dump_rows import CHUNK_ROWS, RowProblem, read_chunks
 from licaudit.sources.facts import ArtifactFacts, ParentLink
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from licaudit.sources.dump_facts import ArtifactRow, ChunkResult
 
 DATABASE_NAME = "licaudit.sqlite3"
 SCHEMA_VERSION = 2
@@ -261,6 +252,8 @@ class DumpStore:
         calls this must guard its top level with `if __name__ == "__main__":`."""
         started = time.perf_counter()
         stat = path.stat()
+        import hashlib
+
         fingerprint = hashlib.sha256(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
         found = self.db.execute(
             "SELECT id, finished, rows_done, added, updated, unchanged, skipped FROM dump_imports"
@@ -309,6 +302,9 @@ class DumpStore:
         executor: ProcessPoolExecutor | None,
         progress: Callable[[int], None] | None,
     ) -> None:
+        # Card parsing is imported here: `trace` reads the store and never needs it.
+        from licaudit.sources.dump_facts import ChunkResult, import_chunk
+
         # Workers run ahead by a few chunks; chunks are committed strictly in file order, so the
         # resume point (the last committed row) never skips a row.
         ahead = 2 * executor._max_workers if executor is not None else 0  # type: ignore[attr-defined]
@@ -374,6 +370,8 @@ class DumpStore:
     ) -> None:
         """Write consecutive chunks: new and changed rows, count updates of unchanged ones,
         duplicates and problems, and the resume point, in one transaction."""
+        from licaudit.sources.dump_facts import CARD_CHECKSUM, CARD_ERRORS, ID, LAST_MODIFIED, ROW_NUMBER
+
         rows = [row for result, _ in batch for row in result.rows]
         row_problems = [found for result, _ in batch for found in result.row_problems]
         unreadable = [p for result, file_problems in batch for p in (*file_problems, *result.problems)]
