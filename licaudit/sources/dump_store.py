@@ -250,10 +250,10 @@ class DumpStore:
         """Import one dump: `workers` processes read cards into facts, this one writes them in order,
         `batch_rows` rows per transaction. Workers are started by a fork server, so a script that
         calls this must guard its top level with `if __name__ == "__main__":`."""
+        import hashlib  # here: `trace` opens the store too, and never imports
+
         started = time.perf_counter()
         stat = path.stat()
-        import hashlib
-
         fingerprint = hashlib.sha256(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
         found = self.db.execute(
             "SELECT id, finished, rows_done, added, updated, unchanged, skipped FROM dump_imports"
