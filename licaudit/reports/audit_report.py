@@ -191,11 +191,13 @@ def render_import_summary(summary: ImportSummary, limit: int = 50) -> str:
         head = f"{summary.source}: already imported (import {summary.import_id}); nothing changed"
     else:
         resumed = f", resumed after row {summary.resumed_from:,}" if summary.resumed_from else ""
-        rate = summary.rows / summary.seconds if summary.seconds else 0.0
+        # The rate and the card errors are this run's; the counts cover the whole file.
+        rate = (summary.rows - summary.resumed_from) / summary.seconds if summary.seconds else 0.0
+        errors = "cards with errors" + (" in the rows read now" if summary.resumed_from else "")
         head = (
             f"{summary.source}: {summary.rows:,} rows in {summary.seconds:.1f} s ({rate:,.0f} rows/s){resumed}: "
             f"{summary.added:,} added, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
-            f"{summary.skipped:,} skipped, {summary.card_errors:,} cards with errors"
+            f"{summary.skipped:,} skipped, {summary.card_errors:,} {errors}"
         )
     lines = [clean_text(head, 1000)]
     for problem in summary.problems[:limit]:

@@ -14,7 +14,8 @@ from licaudit.errors import UsageError
 from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.pipeline import TraceSettings, chained_resolver, registry_resolver, trace
 from licaudit.policy.audit import AuditResult, AuditSettings, load_audit_graph, run_audit
-from licaudit.sources.dump_store import DumpStore
+from licaudit.reports.audit_report import render_import_summary
+from licaudit.sources.dump_store import DumpStore, ImportSummary
 from licaudit.terms.expressions import expression_terms
 from licaudit.terms.flow_rules import Reading, Stance
 from licaudit.terms.propagation import terms_effect
@@ -188,3 +189,10 @@ def test_cycles_and_self_loops_match_trace(tmp_path: Path, knowledge: Knowledge)
             assert bulk.verdict(graph.index[artifact]) is traced.verdict("commercial").verdict, artifact
     laundered = {case.id for case in result.laundering}
     assert {"loop/a", "loop/b", "loop/c", "loop/below"} <= laundered and "loop/self" not in laundered
+
+
+def test_a_resumed_import_reports_the_rate_of_the_rows_it_read() -> None:
+    summary = ImportSummary("dump.jsonl", 1, resumed_from=100_000, rows=300_000, seconds=10.0, card_errors=7)
+    head = render_import_summary(summary).splitlines()[0]
+    assert "300,000 rows in 10.0 s (20,000 rows/s), resumed after row 100,000" in head
+    assert "7 cards with errors in the rows read now" in head
