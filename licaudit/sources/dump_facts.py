@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
 from typing import Final, NamedTuple
@@ -123,12 +124,13 @@ def imported_row(row: DumpRow, import_id: int) -> ArtifactRow:
         json.dumps(list(facts.errors)) if facts.errors else None,
         import_id,
         row.number,
-        _links_json(facts.links) if facts.links else None,
+        links_json(facts.links) if facts.links else None,
     )
 
 
-def _links_json(links: tuple[Link, ...]) -> str:
-    """The links as a JSON list of [parent, relation, origin, quote], in a third of `json.dumps`' time."""
+def links_json(links: Iterable[tuple[str, str, str, str]]) -> str:
+    """The stored form of a card's links: a JSON list of [parent, relation, origin, quote], in a
+    third of `json.dumps`' time."""
     quote = encode_basestring_ascii
     return "[" + ",".join(f"[{quote(p)},{quote(r)},{quote(o)},{quote(q)}]" for p, r, o, q in links) + "]"
 

@@ -142,6 +142,8 @@ class DumpStore:
 
     def _migrate(self, version: int) -> None:
         """Schema 1 to 2: the same rows and links, each artifact's links moved into its row."""
+        from licaudit.sources.dump_facts import links_json
+
         if version == 1:
             self.db.execute("ALTER TABLE dump_artifacts RENAME TO dump_artifacts_v1")
             for statement in _TABLES.split(";"):
@@ -151,7 +153,7 @@ class DumpStore:
                 "SELECT child, parent, relation, origin, quote FROM dump_edges ORDER BY child, parent, relation"
             )
             parents = {
-                child: json.dumps([list(edge[1:]) for edge in links])
+                child: links_json(edge[1:] for edge in links)
                 for child, links in itertools.groupby(edges, key=lambda edge: str(edge[0]))
             }
             self.db.executemany(
@@ -278,11 +280,14 @@ class DumpStore:
             summary = ImportSummary(str(path), import_id, resumed_from=int(found[2]), rows=int(found[2]))
             summary.added, summary.updated, summary.unchanged, summary.skipped = found[3:]
         workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
-        executor = self._workers(workers) if workers > 1 and stat.st_size > PARALLEL_BYTES else None
+        parallel = workers > 1 and stat.st_size > PARALLEL_BYTES
+        executor = self._workers(workers) if parallel else None
         # Fewer, larger checkpoints while importing: each copies the pages the import dirtied.
         self.db.execute(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
         try:
-            self._import_chunks(path, import_id, summary, batch_rows, executor, progress)
+            # Workers run a few chunks ahead of the commits.
+            ahead = 2 * workers if parallel else 0
+            self._import_chunks(path, import_id, summary, batch_rows, executor, ahead, progress)
         except BaseException:
             self._stop_workers()  # an interrupted import leaves no work running behind it
             raise
@@ -300,14 +305,14 @@ class DumpStore:
         summary: ImportSummary,
         batch_rows: int,
         executor: ProcessPoolExecutor | None,
+        ahead: int,
         progress: Callable[[int], None] | None,
     ) -> None:
         # Card parsing is imported here: `trace` reads the store and never needs it.
         from licaudit.sources.dump_facts import ChunkResult, import_chunk
 
-        # Workers run ahead by a few chunks; chunks are committed strictly in file order, so the
-        # resume point (the last committed row) never skips a row.
-        ahead = 2 * executor._max_workers if executor is not None else 0  # type: ignore[attr-defined]
+        # Chunks are committed strictly in file order, so the resume point (the last committed
+        # row) never skips a row.
         queue: deque[tuple[Future[ChunkResult] | ChunkResult, list[RowProblem], int]] = deque()
         batch: list[tuple[ChunkResult, list[RowProblem]]] = []
         batched = 0
