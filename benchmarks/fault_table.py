@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.sources.misbehaving_hub import SCENARIOS, MisbehavingHub, Scenario
 
+ROOT = Path(__file__).resolve().parent.parent
 TARGET = "fault/target"
 
 
