@@ -90,6 +90,8 @@ def export(
     """Export the traced lineage as SPDX, CycloneDX, a graph or a self-contained HTML report."""
     from licaudit.errors import LicauditError
 
+    # An SPDX or CycloneDX consumer accepts only its own schema: when no trace was reached, stdout
+    # stays empty (exit 2 or 3); an incomplete trace is still exported, with what was reached.
     result = _traced_for_export(artifact, use, stance, depth, rules, registry, offline)
     try:
         text = _render_export(result, export_format, use)

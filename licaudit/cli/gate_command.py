@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from licaudit.cli.app import app
-from licaudit.cli.exit_codes import exit_for_gate, fail
+from licaudit.cli.exit_codes import exit_for_gate, fail, promise_json_document
 from licaudit.cli.options import (
     FailOn,
     FailOnOption,
@@ -58,6 +58,13 @@ def _gate_run(
     return knowledge, policy.with_fail_on(Severity(fail_on.value) if fail_on else None), day
 
 
+def _promise_json(target: str, output_format: ReportFormat) -> None:
+    if output_format is ReportFormat.JSON:
+        from licaudit.reports.gate_json import GATE_SCHEMA_VERSION
+
+        promise_json_document(target, GATE_SCHEMA_VERSION)
+
+
 def _gate_report(result: "GateResult", output_format: ReportFormat, output: Path | None) -> None:
     if output_format is ReportFormat.TEXT:
         from licaudit.reports.gate_text import render_gate_text
@@ -95,6 +102,7 @@ def gate(
     from licaudit.gate import gate_repository
     from licaudit.sources.hub.settings import HubSettings
 
+    _promise_json(str(path), output_format)
     if not path.is_dir():
         fail(f"{path} is not a directory")
     knowledge, run_policy, day = _gate_run(path, policy, fail_on, today, rules, registry)
@@ -123,6 +131,7 @@ def check(
     from licaudit.gate import check_model_folder, write_card_fix
     from licaudit.sources.hub.settings import HubSettings
 
+    _promise_json(str(folder), output_format)
     if not folder.is_dir():
         fail(f"{folder} is not a directory")
     knowledge, run_policy, day = _gate_run(Path.cwd(), policy, fail_on, today, rules, registry)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from licaudit.cli.app import app
-from licaudit.cli.exit_codes import ExitCode, exit_with, fail
+from licaudit.cli.exit_codes import ExitCode, exit_with, fail, promise_json_document
 from licaudit.cli.options import (
     OutputOption,
     RegistryOption,
@@ -69,6 +69,8 @@ def audit(
     from licaudit.sources.dumps.store import DumpStore, default_database
     from licaudit.terms.flow_rules import Reading, Stance
 
+    if output_format is AuditFormat.JSON:
+        promise_json_document(downstream_of or "*", audit_report.AUDIT_SCHEMA_VERSION)
     if not default_database().exists():
         fail("nothing imported yet: run `licaudit import <dump>` first")
     knowledge = load_knowledge_or_fail(rules, registry)

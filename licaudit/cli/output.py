@@ -9,6 +9,15 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 REPORT_FILE_WIDTH = 120  # a rich report written to a file: no terminal to ask
+_written = [False]  # whether this run's report reached stdout (then no error document follows it)
+
+
+def stdout_was_written() -> bool:
+    return _written[0]
+
+
+def reset_stdout_written() -> None:
+    _written[0] = False
 
 
 def stdout_console() -> "Console":
@@ -26,6 +35,7 @@ def stderr_console() -> "Console":
 def emit(text: str, output: Path | None) -> None:
     """The report on stdout, or written whole at `output`: only a complete report ever appears there."""
     if output is None:
+        _written[0] = True
         sys.stdout.write(text)
         return
     temporary = output.with_name(output.name + ".partial")
@@ -36,6 +46,7 @@ def emit(text: str, output: Path | None) -> None:
 def emit_rendered(render: "Callable[[Console], None]", output: Path | None) -> None:
     """A report that renders onto a rich console: the terminal, or a plain file written atomically."""
     if output is None:
+        _written[0] = True
         render(stdout_console())
         return
     from rich.console import Console

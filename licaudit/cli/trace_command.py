@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from licaudit.cli.app import app
-from licaudit.cli.exit_codes import ExitCode, exit_for_verdict, fail
+from licaudit.cli.exit_codes import ExitCode, exit_for_verdict, fail, fail_unknown_artifact, promise_json_document
 from licaudit.cli.options import (
     DepthOption,
     FormatOption,
@@ -65,6 +65,11 @@ def trace(
     """Trace an artifact's lineage and decide what its effective terms allow."""
     from licaudit.sources.hub.settings import HubSettings
 
+    if output_format is OutputFormat.JSON:
+        from licaudit.reports.json_report import JSON_SCHEMA_VERSION
+
+        promise_json_document(artifact, JSON_SCHEMA_VERSION)
+
     knowledge = load_knowledge_or_fail(rules, registry)
     hub = HubSettings(
         offline=offline, refresh=refresh, check_cards=check_cards, workers=workers, timeout=timeout, retries=retries,
@@ -86,7 +91,7 @@ def trace(
 
 def traced(artifact: str, settings: "TraceSettings", knowledge: "Knowledge") -> "TraceResult":
     """The trace every command shares (registry, cache, Hub or folder); errors end the command."""
-    from licaudit.errors import LicauditError, SourceUnreachableError
+    from licaudit.errors import LicauditError, SourceUnreachableError, UnknownArtifactError
     from licaudit.pipeline import trace as run_trace
 
     try:
@@ -94,6 +99,8 @@ def traced(artifact: str, settings: "TraceSettings", knowledge: "Knowledge") -> 
             return run_trace(artifact, settings, knowledge, progress=progress)
     except SourceUnreachableError as error:
         fail(str(error), ExitCode.INCOMPLETE)
+    except UnknownArtifactError as error:
+        fail_unknown_artifact(str(error))
     except LicauditError as error:
         fail(str(error))
 
