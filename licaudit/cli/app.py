@@ -4,13 +4,13 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import typer
 import typer.core
-from typer._click import exceptions as click_exceptions  # typer vendors click
+from typer._click import core as click_core  # typer vendors click
+from typer._click import exceptions as click_exceptions
 
-from licaudit.cli.exit_codes import ExitCode, internal_error, interrupted, set_debug, start_run
+from licaudit.cli.exit_codes import DEBUG_ENVIRONMENT, ExitCode, internal_error, interrupted, set_debug, start_run
 
 
 class Terminated(KeyboardInterrupt):
@@ -22,7 +22,7 @@ class GuardedGroup(typer.core.TyperGroup):
     ends as an internal error (never 1, the verdict code), Ctrl-C and SIGTERM as interrupted.
     `--debug` is accepted anywhere on the line (before `--`): it shows the traceback."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: click_core.Context, args: list[str]) -> list[str]:
         end = args.index("--") if "--" in args else len(args)
         debug = "--debug" in args[:end]
         set_debug(debug)
@@ -30,7 +30,7 @@ class GuardedGroup(typer.core.TyperGroup):
             args = [a for a in args[:end] if a != "--debug"] + args[end:]
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: click_core.Context) -> object:
         start_run()
         try:
             with _sigterm_as_interrupt():
@@ -77,8 +77,8 @@ app = typer.Typer(
 
 @app.callback()
 def _options(
-    debug: bool = typer.Option(  # noqa: ARG001 - read by GuardedGroup.parse_args wherever it appears
-        False, "--debug", help=f"Show the traceback of an internal error (also {'LICAUDIT_DEBUG'}=1)."
+    debug: bool = typer.Option(  # read by GuardedGroup.parse_args, wherever it appears
+        False, "--debug", help=f"Show the traceback of an internal error (also {DEBUG_ENVIRONMENT}=1)."
     ),
 ) -> None:
     """License and provenance auditor for machine-learning models and datasets."""

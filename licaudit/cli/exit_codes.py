@@ -132,15 +132,17 @@ _STAGES = (
 
 def failing_stage(error: BaseException) -> tuple[str, str]:
     """(stage, file:line) of the innermost licaudit frame the exception passed through."""
+    from pathlib import Path
+
     found = ("command line", "?")
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    package = Path(__file__).resolve().parent.parent
     for frame in traceback.extract_tb(error.__traceback__):
-        path = os.path.abspath(frame.filename)
-        if not path.startswith(package + os.sep):
+        path = Path(frame.filename).resolve()
+        if not path.is_relative_to(package):
             continue
-        module = "licaudit." + os.path.relpath(path, package).removesuffix(".py").replace(os.sep, ".")
+        module = ".".join(("licaudit", *path.relative_to(package).with_suffix("").parts))
         stage = next((name for prefix, name in _STAGES if module.startswith(prefix)), "pipeline")
-        found = (stage, f"{os.path.relpath(path, os.path.dirname(package))}:{frame.lineno}")
+        found = (stage, f"{path.relative_to(package.parent).as_posix()}:{frame.lineno}")
     return found
 
 
