@@ -11,60 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.sources.misbehaving_hub import SCENARIOS, MisbehavingHub, Scenario
-
-ROOT = Path(__file__).resolve().parent.parent
-TARGET = "fault/target"
-
-
-def run_one(scenario: Scenario, output_format: str, timeout: float, retries: int) -> dict[str, object]:
-    hub = MisbehavingHub().start()
-    hub.model(TARGET, "---\nlicense: mit\n---\n")
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            env = {
-                **os.environ,
-                "PYTHONPATH": str(ROOT),
-                "HF_ENDPOINT": hub.url,
-                "HF_HUB_CACHE": f"{folder}/hf",
-                "LICAUDIT_CACHE_DIR": f"{folder}/licaudit",
-                "HF_HUB_DISABLE_TELEMETRY": "1",
-                "NO_PROXY": "127.0.0.1,localhost",
-            }
-            for name in ("HF_TOKEN", "HF_HUB_OFFLINE", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-                env.pop(name, None)
-            env.update(scenario.apply(hub, TARGET))
-            command = [sys.executable, "-m", "licaudit", "trace", TARGET, "--format", output_format]
-            command += ["--timeout", str(timeout), "--retries", str(retries), *scenario.flags]
-            started = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
-            seconds = time.perf_counter() - started
-    finally:
-        hub.stop()
-    try:
-        document = json.loads(done.stdout)
-        is_json = isinstance(document, dict)
-    except ValueError:
-        is_json = False
-    return {
-        "scenario": scenario.name,
-        "format": output_format,
-        "exit": done.returncode,
-        "seconds": round(seconds, 2),
-        "stdout_json": is_json,
-        "traceback": "Traceback" in done.stderr,
-        "requests": len(hub.requests(f"/api/models/{TARGET}")),
-        "stderr": done.stderr.strip().splitlines()[-1:] if done.stderr.strip() else [],
-    }
+from tests.sources.misbehaving_hub import SCENARIOS, run_cli_against
 
 
 def main() -> int:
@@ -79,7 +31,7 @@ def main() -> int:
     print(f"{'scenario':28} {'format':6} {'exit':>4} {'seconds':>7} {'reqs':>4}  stdout-json traceback")
     for scenario in chosen:
         for output_format in ("text", "json"):
-            row = run_one(scenario, output_format, args.timeout, args.retries)
+            row = run_cli_against(scenario, output_format, args.timeout, args.retries)
             if args.json:
                 print(json.dumps(row))
                 continue

@@ -9,16 +9,24 @@ run licaudit against every one of them.
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 from tests.sources.hub_server import Fault, HubServer
 
 
 class Misbehaviour:
     REDIRECT_LOOP = "redirect-loop"  # 302 to itself, forever
+    REDIRECT_INVALID = "redirect-invalid"  # 302 to a URL that cannot be requested
     HTML = "html"  # 200 text/html: a CDN or captive-portal page
     BAD_GZIP = "bad-gzip"  # Content-Encoding: gzip over bytes that are not gzip
     NOT_HTTP = "not-http"  # the answer is not an HTTP response at all
@@ -45,6 +53,8 @@ class MisbehavingHub(HubServer):
             self.log.append((request.command, request.path))
         if what == Misbehaviour.REDIRECT_LOOP:
             self.send(request, 302, b"", head, {"Location": request.path})
+        elif what == Misbehaviour.REDIRECT_INVALID:
+            self.send(request, 302, b"", head, {"Location": "gopher://[::1/x"})
         elif what == Misbehaviour.HTML:
             page = b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>"
             self.send(request, 200, page, head, {"Content-Type": "text/html"})
@@ -129,6 +139,7 @@ def _refused(hub: MisbehavingHub, target: str) -> dict[str, str]:
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("redirect loop", _on_info(Misbehaviour.REDIRECT_LOOP)),
+    Scenario("redirect to an invalid URL", _on_info(Misbehaviour.REDIRECT_INVALID)),
     Scenario("HTML instead of JSON", _on_info(Misbehaviour.HTML)),
     Scenario("truncated JSON", _fault_forever(Fault(truncate=True))),
     Scenario("JSON that is not UTF-8", _on_info(Misbehaviour.BAD_JSON_UTF8)),
@@ -142,6 +153,54 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("TLS to a plain-HTTP server", _tls),
     Scenario("dead HTTP proxy", _dead_proxy),
     Scenario("SOCKS proxy", _socks_proxy),
-    Scenario("invalid endpoint URL", _invalid_endpoint),
+    Scenario("invalid endpoint URL", _invalid_endpoint, expected_exit=2),  # a configuration error
     Scenario("connection refused", _refused),
 )
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TARGET = "fault/target"
+
+
+def run_cli_against(
+    scenario: Scenario, output_format: str, timeout: float, retries: int, command: str = "trace"
+) -> dict[str, object]:
+    """`python -m licaudit trace` in a fresh process with fresh caches against the scenario."""
+    hub = MisbehavingHub().start()
+    hub.model(TARGET, "---\nlicense: mit\n---\n")
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "HF_ENDPOINT": hub.url,
+                "HF_HUB_CACHE": f"{folder}/hf",
+                "LICAUDIT_CACHE_DIR": f"{folder}/licaudit",
+                "HF_HUB_DISABLE_TELEMETRY": "1",
+                "NO_PROXY": "127.0.0.1,localhost",
+            }
+            for name in ("HF_TOKEN", "HF_HUB_OFFLINE", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "LICAUDIT_DEBUG"):
+                env.pop(name, None)
+            env.update(scenario.apply(hub, TARGET))
+            argv = [sys.executable, "-m", "licaudit", command, TARGET, "--format", output_format]
+            argv += ["--timeout", str(timeout), "--retries", str(retries), *scenario.flags]
+            started = time.perf_counter()
+            done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=False)
+            seconds = time.perf_counter() - started
+    finally:
+        hub.stop()
+    try:
+        document = json.loads(done.stdout)
+    except ValueError:
+        document = None
+    return {
+        "scenario": scenario.name,
+        "format": output_format,
+        "exit": done.returncode,
+        "seconds": round(seconds, 2),
+        "stdout_json": isinstance(document, dict),
+        "document": document,
+        "traceback": "Traceback" in done.stderr,
+        "requests": len(hub.requests(f"/api/models/{TARGET}")),
+        "stderr": done.stderr.strip().splitlines()[-1:] if done.stderr.strip() else [],
+    }

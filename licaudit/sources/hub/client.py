@@ -36,6 +36,7 @@ from licaudit.sources.cards.reader import (
 from licaudit.sources.hub.bounded_read import BodyRejected, read_bounded
 from licaudit.sources.hub.cache import HubCache
 from licaudit.sources.hub.settings import HubSettings, env_offline
+from licaudit.sources.hub.transport import classify_transport_error
 
 T = TypeVar("T")
 _MODEL_EXPAND = ["baseModels", "cardData", "gated", "sha", "siblings", "tags"]
@@ -70,6 +71,14 @@ class _Transient(Exception):
 
 class _Offline(Exception):
     pass
+
+
+class _Permanent(Exception):
+    """A failure a retry would repeat (redirect loop, TLS, proxy, invalid URL, undecodable body)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class _Denied(Exception):
@@ -159,6 +168,8 @@ class HubClient:
                 return self._classified(request)
             except _Offline as error:
                 raise Unreachable(f"{what}: huggingface_hub is in offline mode ({error})") from None
+            except _Permanent as error:
+                raise Unreachable(scrub(f"{what}: {error.reason}", self._secrets())) from None
             except _Transient as error:
                 last = error.reason
                 if attempt + 1 >= attempts:
@@ -200,10 +211,13 @@ class HubClient:
             raise _Offline(type(error).__name__) from None
         except httpx2.TimeoutException:
             raise _Transient(f"timed out after {self.settings.timeout:g} s") from None
-        except httpx2.TransportError as error:
-            raise _Transient(type(error).__name__) from None
-        except ValueError as error:  # truncated or invalid JSON in an answer
-            raise _Transient(f"malformed answer ({type(error).__name__})") from None
+        except (httpx2.HTTPError, httpx2.InvalidURL, ImportError, ValueError) as error:
+            failure = classify_transport_error(error)
+            if failure is None and isinstance(error, ValueError):  # JSON huggingface_hub could not read
+                raise _Transient(f"malformed answer ({type(error).__name__})") from None
+            if failure is None:
+                raise
+            raise (_Transient(failure.reason) if failure.retry else _Permanent(failure.reason)) from None
 
     # --- repos ------------------------------------------------------------------------------
     def repo(self, artifact: ArtifactId, kind: ArtifactKind) -> Fetched:

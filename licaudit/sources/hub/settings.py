@@ -33,8 +33,27 @@ class HubSettings:
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
 
     def resolved_endpoint(self) -> str:
-        if self.endpoint:
-            return self.endpoint.rstrip("/")
+        """The Hub's base URL; a malformed one (flag or HF_ENDPOINT) is a usage error, found before
+        huggingface_hub is imported (its import raises a bare ValueError on some of them)."""
+        configured = self.endpoint or os.environ.get("HF_ENDPOINT")
+        if configured:
+            _check_endpoint(configured)
+            return configured.rstrip("/")
         from huggingface_hub import constants
 
-        return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
+        return constants.ENDPOINT.rstrip("/")
+
+
+def _check_endpoint(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from licaudit.errors import UsageError
+
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError:
+        valid = False
+    if not valid:
+        raise UsageError(f"the Hub endpoint {url!r} (HF_ENDPOINT) is not an http(s) URL with a host")
