@@ -112,6 +112,8 @@ class LicenseNormaliser:
             parsed = Licensing().parse(text)
         except (ExpressionError, TypeError, ValueError):
             return None
+        except (AssertionError, IndexError, RecursionError):  # its parser's own bugs on unbalanced text (fuzzing)
+            return None
         if parsed is None:
             return None
         tree = self._convert(parsed)

@@ -1,0 +1,27 @@
+"""Inputs benchmarks/fuzz_parsers.py found crashing: each now reads as an unrecognised license."""
+
+from __future__ import annotations
+
+import pytest
+
+from licaudit.knowledge import Knowledge, load_knowledge
+from licaudit.terms.expressions import LicenseNormaliser, render, unrecognised
+
+# license-expression raised AssertionError ("all arguments must be an Expression") and IndexError
+# on these unbalanced expressions; a card's `license` field is anyone's text.
+CRASHED = [
+    "IT AND (AND (GPL-1.0 OR A.0)",
+    "llMIT AND (GMIT AND ( AND (GMIT ANG0 OR ApachPL-2.0 OR Apache-2.0)yesF.0 OR Ap2.0)a",
+    "-\r\nl llMIT AND (GMIT AND ()\x1e10x0.F.0 OR Ap2.0)a--\r\nl-y;odEic;",
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.mark.parametrize("value", CRASHED)
+def test_unbalanced_expressions_are_unrecognised_not_a_crash(shipped: Knowledge, value: str) -> None:
+    expression = LicenseNormaliser(shipped.catalog).normalise(value)
+    assert unrecognised(expression), render(expression)  # fails closed: some part stays unknown
