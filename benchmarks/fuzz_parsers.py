@@ -85,9 +85,9 @@ def _strategies() -> dict[str, object]:
 
 def _checks() -> dict[str, Callable[[object], None]]:
     """Each target as a function of one generated input; a raise is a finding of the fuzzer."""
+    from licaudit.gate.scanner import scan_repository
     from licaudit.knowledge import load_knowledge
-    from licaudit.sources.cards import _FRONT_MATTER, parse_card, split_front_matter
-    from licaudit.sources.repository import scan_repository
+    from licaudit.sources.cards.metadata import _FRONT_MATTER, parse_card, split_front_matter
     from licaudit.terms.expressions import LicenseNormaliser, render
     from licaudit.terms.identify import CatalogIdentifier
 
@@ -235,7 +235,7 @@ _SEED_CARDS = [
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", choices=TARGETS, action="append", help="Fuzz only these (repeatable).")
-    parser.add_argument("--examples", type=int, default=100_000, help="hypothesis inputs per target")
+    parser.add_argument("--examples", type=int, default=10_000, help="hypothesis inputs per target (about 1-7 ms each)")
     parser.add_argument("--runs", type=int, default=100_000, help="atheris inputs per target (0: skip)")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--atheris-child", choices=TARGETS, help=argparse.SUPPRESS)
