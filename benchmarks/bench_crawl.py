@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,13 +41,19 @@ def build_world(hub: HubServer, branching: int, depth: int) -> tuple[str, int]:
     return "bench/root", count
 
 
-def run(target: str, workers: int, rate: float, cache: str, hub: HubServer) -> tuple[float, int, int]:
+def run(
+    target: str, workers: int, rate: float | None, burst: int | None, cache: str, hub: HubServer
+) -> tuple[float, int, int]:
     from licaudit.knowledge import load_knowledge
     from licaudit.pipeline import TraceSettings, trace
     from licaudit.sources.hub.settings import HubSettings
 
     knowledge = load_knowledge()
-    settings = HubSettings(endpoint=hub.url, workers=workers, requests_per_second=rate, cache_dir=cache)
+    settings = HubSettings(endpoint=hub.url, workers=workers, cache_dir=cache)  # the defaults, but for:
+    if rate is not None:
+        settings = replace(settings, requests_per_second=rate)
+    if burst is not None:
+        settings = replace(settings, burst=burst)
     hub.reset_log()
     start = time.perf_counter()
     result = trace(target, TraceSettings(hub=settings), knowledge)
@@ -74,15 +81,16 @@ def main() -> None:
     print(f"{repos} repos, {args.latency * 1000:.0f} ms injected per request, local server {hub.url}")
     print(f"{'run':<58} {'seconds':>8} {'requests':>9} {'repos/s':>8} {'vs baseline':>12}")
 
-    rows = [
-        ("cold, sequential (1 worker): baseline", 1, 0.0, "seq"),
-        (f"cold, concurrent ({args.workers} workers, no rate cap)", args.workers, 0.0, "conc"),
-        (f"cold, concurrent ({args.workers} workers, 10 req/s politeness)", args.workers, 10.0, "polite"),
-        (f"warm re-trace ({args.workers} workers, cache of the run above)", args.workers, 10.0, "polite"),
+    rows: list[tuple[str, int, float | None, int | None, str]] = [
+        ("cold, sequential (1 worker, no rate cap): baseline", 1, 0.0, None, "seq"),
+        (f"cold, concurrent ({args.workers} workers, no rate cap)", args.workers, 0.0, None, "conc"),
+        (f"cold, {args.workers} workers, 10 req/s evenly spaced (burst 1)", args.workers, None, 1, "spaced"),
+        (f"cold, {args.workers} workers, default politeness (burst 500, 10/s)", args.workers, None, None, "polite"),
+        (f"warm re-trace ({args.workers} workers, cache of the run above)", args.workers, None, None, "polite"),
     ]
     baseline = None
-    for label, workers, rate, cache in rows:
-        elapsed, requests, nodes = run(target, workers, rate, str(scratch / cache), hub)
+    for label, workers, rate, burst, cache in rows:
+        elapsed, requests, nodes = run(target, workers, rate, burst, str(scratch / cache), hub)
         baseline = baseline or elapsed
         print(f"{label:<58} {elapsed:8.2f} {requests:9d} {nodes / elapsed:8.1f} {baseline / elapsed:11.1f}x")
     hub.stop()

@@ -26,6 +26,7 @@ class FindingKind(StrEnum):
     INVALID_ID = "invalid-id"  # a name that cannot be a Hub id (e.g. ../../etc); never fetched
     CARD_PROBLEM = "card-problem"  # malformed YAML, no front matter, too large, bad UTF-8, ...
     UNREACHABLE = "unreachable"  # a source still failing after retries: the trace is incomplete
+    TOO_MANY_PARENTS = "too-many-parents"  # past --max-parents: the rest are not followed, terms unknown
     # A folder a licaudit run wrote (issue 5)
     INCOMPLETE_RUN = "incomplete-run"  # its provenance says the run did not finish
     # The gate (policy, repository references, waivers) and the pre-release card check.

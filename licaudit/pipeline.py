@@ -10,6 +10,7 @@ from licaudit.errors import SourceUnreachableError, UnknownArtifactError, UsageE
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.knowledge import Knowledge
 from licaudit.lineage.build import Resolver, build_lineage
+from licaudit.lineage.fan_out import TraceBudget
 from licaudit.lineage.graph import LineageGraph
 from licaudit.policy.declared import declared_vs_effective
 from licaudit.policy.verdicts import Verdict, decide
@@ -30,6 +31,7 @@ class TraceSettings:
     max_depth: int | None = None
     hub: HubSettings | None = None  # None: the registry alone, never the network
     descendants: int = 0  # list up to this many children the Hub knows
+    budget: TraceBudget = field(default_factory=TraceBudget)  # parents per artifact, artifacts, seconds
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def trace(
             raise SourceUnreachableError(target, crawl.target.unreachable)
         suggestions = list(crawl.target.suggestions) if crawl is not None else []
         raise UnknownArtifactError(target, suggestions or knowledge.registry.suggest(target))
-    graph, findings = build_lineage(facts, resolve, settings.max_depth)
+    graph, findings = build_lineage(facts, resolve, settings.max_depth, settings.budget.max_parents)
     findings += crawl.findings() if crawl is not None else []
     verdicts: dict[str, dict[str, Verdict]] = {}
     propagator = Propagator(graph, knowledge.normaliser, knowledge.rules)
@@ -130,7 +132,7 @@ def _crawl_hub(
     hub = replace(hub, wants_listing=settings.descendants > 0)
     source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub)
     try:
-        crawl = crawl_ancestors(ArtifactId(target), source, settings.max_depth, hub.workers, progress)
+        crawl = crawl_ancestors(ArtifactId(target), source, settings.max_depth, hub.workers, progress, settings.budget)
         incomplete = crawl.incomplete
         found: tuple[Descendant, ...] = ()
         if settings.descendants and crawl.target.facts is not None:

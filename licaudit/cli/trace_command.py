@@ -25,6 +25,8 @@ from licaudit.cli.options import (
 )
 from licaudit.cli.output import emit, emit_rendered, stderr_console, stderr_may_be_terminal, stdout_console
 
+DEFAULT_MAX_PARENTS = 256  # licaudit.lineage.fan_out's default, literal here: the CLI starts without it
+
 if TYPE_CHECKING:
     from licaudit.knowledge import Knowledge
     from licaudit.lineage.crawl import CrawlProgress
@@ -56,13 +58,30 @@ def trace(
         int, typer.Option("--retries", min=0, max=10, help="Retries per Hub request (backoff, Retry-After).")
     ] = 4,
     rate: Annotated[
-        float, typer.Option("--rate", min=0.1, help="Politeness: at most this many Hub requests per second.")
+        float, typer.Option("--rate", min=0.1, help="Politeness: Hub requests per second once a burst of 500 is spent.")
     ] = 10.0,
     cache_ttl: Annotated[
         float, typer.Option("--cache-ttl", min=0.0, help="Hours a cached Hub answer stays fresh.")
     ] = 168.0,
+    max_parents: Annotated[
+        int,
+        typer.Option("--max-parents", min=1, help="Parents followed per artifact; past it, terms are unknown."),
+    ] = DEFAULT_MAX_PARENTS,
+    max_artifacts: Annotated[
+        int | None,
+        typer.Option(
+            "--max-artifacts", min=1, help="Stop looking up after this many artifacts (exit 3).", show_default=False
+        ),
+    ] = None,
+    time_budget: Annotated[
+        float | None,
+        typer.Option("--time-budget", min=0.0, help="Seconds the crawl may take (exit 3 past it).", show_default=False),
+    ] = None,
 ) -> None:
     """Trace an artifact's lineage and decide what its effective terms allow."""
+    from dataclasses import replace
+
+    from licaudit.lineage.fan_out import TraceBudget
     from licaudit.sources.hub.settings import HubSettings
 
     if output_format is OutputFormat.JSON:
@@ -77,6 +96,7 @@ def trace(
         ttl_seconds=cache_ttl * 3600,
     )  # fmt: skip
     settings = trace_settings(knowledge, use, stance, depth, hub, descendants)
+    settings = replace(settings, budget=TraceBudget(max_parents, max_artifacts, time_budget))
     result = traced(artifact, settings, knowledge)
     if output_format is OutputFormat.JSON:
         from licaudit.reports.json_report import render_json

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin
 from licaudit.findings import Finding, FindingKind, Severity
+from licaudit.lineage.fan_out import DEFAULT_MAX_PARENTS, bound_parents
 from licaudit.lineage.graph import Edge, LineageGraph
 from licaudit.sources.facts import ArtifactFacts
 
@@ -27,11 +28,21 @@ def unresolved_artifact(artifact: ArtifactId, named_by: ArtifactId) -> ArtifactF
 
 
 def build_lineage(
-    target: ArtifactFacts, resolve: Resolver, max_depth: int | None = None
+    target: ArtifactFacts, resolve: Resolver, max_depth: int | None = None, max_parents: int = DEFAULT_MAX_PARENTS
 ) -> tuple[LineageGraph, list[Finding]]:
-    """Breadth-first over parents; each artifact is resolved once, however many paths reach it."""
+    """Breadth-first over parents; each artifact is resolved once, however many paths reach it.
+    An artifact with more than `max_parents` parents keeps the first ones and an unresolved
+    stand-in for the rest (its terms are unknown), with a `too-many-parents` finding."""
     graph = LineageGraph()
     findings: list[Finding] = []
+
+    def bounded(facts: ArtifactFacts) -> ArtifactFacts:
+        facts, finding = bound_parents(facts, max_parents)
+        if finding is not None:
+            findings.append(finding)
+        return facts
+
+    target = bounded(target)
     graph.add_artifact(target)
     queue: deque[tuple[ArtifactFacts, int]] = deque([(target, 0)])
     while queue:
@@ -56,6 +67,7 @@ def build_lineage(
                     parent = unresolved_artifact(parent_id, facts.id)
                     graph.add_artifact(parent)
                 else:
+                    parent = bounded(parent)
                     parent_id = parent.id
                     if parent_id not in graph:
                         graph.add_artifact(parent)

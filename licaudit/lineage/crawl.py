@@ -1,23 +1,26 @@
-"""The crawl: a target's ancestors, breadth-first, one level at a time, looked up concurrently.
+"""The crawl: a target's ancestors, looked up concurrently, within a budget.
 
-Each level's parents that a local source answers (registry, imported dumps) are looked up in
-place; the rest are resolved in a thread pool (the source bounds the request rate). The graph is
-then built from what the crawl found, with the same depth semantics as `build_lineage`.
+Parents that a local source answers (registry, imported dumps) are looked up in place; the rest
+are resolved in a pool of threads (the source bounds the request rate), each artifact's parents
+asked for as soon as it is known. The graph is then built from what the crawl found, with the
+same depth semantics as `build_lineage`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from licaudit.artifacts import ArtifactId
 from licaudit.findings import Finding
+from licaudit.lineage.fan_out import Deadline, TraceBudget, bound_parents, is_stand_in, not_looked_up
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.resolution import Lookup
-
-if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
 
 
 class LookupSource(Protocol):
@@ -71,57 +74,134 @@ def crawl_ancestors(
     max_depth: int | None = None,
     workers: int = 8,
     progress: ProgressCallback | None = None,
+    budget: TraceBudget | None = None,
 ) -> Crawl:
-    """Look up the target, then each level of parents concurrently, to `max_depth` hops."""
+    """Look up the target, then its parents to `max_depth` hops, within the budget (parents per
+    artifact, artifacts per trace, seconds). An artifact's parents are asked for as soon as it is
+    known, not when its whole level is: no worker waits for the slowest lookup of a level."""
+    budget = budget or TraceBudget()
+    deadline = Deadline(budget.time_budget)
     notify = progress or (lambda _p: None)
     notify(CrawlProgress(0, 1, 0, target))
-    crawl = Crawl(source.lookup(target))
+    crawl = Crawl(_bounded(source.lookup(target), budget.max_parents))
     root = crawl.target.facts
     if root is None:
         notify(CrawlProgress(1, 1, 0, None))
         return crawl
     crawl.found[root.id] = crawl.target
     seen: set[str] = {root.id.lower(), target.lower()}
-    level = [root]
-    depth, done, total = 0, 1, 1
-    pool: ThreadPoolExecutor | None = None  # started only for lookups that may reach the network
-    try:
-        while level and (max_depth is None or depth < max_depth):
-            wanted: list[ArtifactId] = []
-            for facts in level:
-                for link in facts.parents:
-                    if link.parent.lower() not in seen:
-                        seen.add(link.parent.lower())
-                        wanted.append(link.parent)
-            total += len(wanted)
-            notify(CrawlProgress(done, total, depth + 1, None))
-            # Threads only pay off while waiting on the Hub; a local answer is quicker in place.
-            local = [source.lookup_local(artifact) for artifact in wanted]
-            remote = [artifact for artifact, known in zip(wanted, local, strict=True) if known is None]
-            fetched: Iterator[Lookup] = iter(())
-            if remote:
-                if pool is None:
-                    from concurrent.futures import ThreadPoolExecutor
+    counts = {"done": 1, "total": 1, "asked": 1}
+    pending: dict[Future[Lookup], tuple[ArtifactId, int]] = {}
+    ready: deque[tuple[ArtifactId, int, Lookup]] = deque()  # answered, not yet walked
+    out_of_time = f"the --time-budget of {budget.time_budget or 0:g} s ran out"
+    pool: LookupPool | None = None  # started only for lookups that may reach the network
 
-                    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="licaudit-crawl")
-                fetched = pool.map(source.lookup, remote)
-            next_level: list[ArtifactFacts] = []
-            for artifact, known in zip(wanted, local, strict=True):
-                lookup = known if known is not None else next(fetched)
-                done += 1
-                notify(CrawlProgress(done, total, depth + 1, artifact))
-                crawl.found[artifact] = lookup
-                parent = lookup.facts
-                if parent is None:
-                    continue
-                crawl.found.setdefault(parent.id, lookup)
-                key = parent.id.lower()
-                if key == artifact.lower() or key not in seen:  # an alias of a known artifact is not walked twice
-                    seen.add(key)
-                    next_level.append(parent)
-            level = next_level
-            depth += 1
+    def record(artifact: ArtifactId, depth: int, lookup: Lookup) -> None:
+        lookup = _bounded(lookup, budget.max_parents)
+        counts["done"] += 1
+        notify(CrawlProgress(counts["done"], counts["total"], depth, artifact))
+        crawl.found[artifact] = lookup
+        parent = lookup.facts
+        if parent is None:
+            return
+        crawl.found.setdefault(parent.id, lookup)
+        key = parent.id.lower()
+        if key == artifact.lower() or key not in seen:  # an alias of a known artifact is not walked twice
+            seen.add(key)
+            ask_parents(parent, depth)
+
+    def ask_parents(facts: ArtifactFacts, depth: int) -> None:
+        nonlocal pool
+        if max_depth is not None and depth >= max_depth:
+            return
+        wanted = [link.parent for link in facts.parents if link.parent.lower() not in seen]
+        seen.update(artifact.lower() for artifact in wanted)
+        counts["total"] += len(wanted)
+        notify(CrawlProgress(counts["done"], counts["total"], depth + 1, None))
+        for artifact in wanted:
+            if is_stand_in(artifact):  # the parents past --max-parents: nobody is asked
+                ready.append((artifact, depth + 1, Lookup(None)))
+                continue
+            counts["asked"] += 1
+            if budget.max_artifacts is not None and counts["asked"] > budget.max_artifacts:
+                why = f"the --max-artifacts budget of {budget.max_artifacts:,} was reached"
+                ready.append((artifact, depth + 1, _left_out(artifact, why)))
+            elif deadline.passed():
+                ready.append((artifact, depth + 1, _left_out(artifact, out_of_time)))
+            elif (known := source.lookup_local(artifact)) is not None:  # quicker in place than in a thread
+                ready.append((artifact, depth + 1, known))
+            else:
+                pool = pool or LookupPool(workers)
+                pending[pool.submit(source.lookup, artifact)] = (artifact, depth + 1)
+
+    def settle() -> None:  # walk what was answered; a queue, not recursion: chains may be long
+        while ready:
+            record(*ready.popleft())
+
+    try:
+        ask_parents(root, 0)
+        settle()
+        while pending:
+            finished, _ = wait(pending, timeout=deadline.left(), return_when=FIRST_COMPLETED)
+            if not finished:  # the time budget ran out with lookups in flight: they are abandoned
+                for future, (artifact, depth) in pending.items():
+                    future.cancel()
+                    ready.append((artifact, depth, _left_out(artifact, out_of_time)))
+                pending.clear()
+            for future in finished:
+                artifact, depth = pending.pop(future)
+                ready.append((artifact, depth, future.result()))  # a bug in a lookup is raised here
+            settle()
     finally:
         if pool is not None:
-            pool.shutdown(wait=True)
+            pool.close()
     return crawl
+
+
+def _left_out(artifact: ArtifactId, why: str) -> Lookup:
+    return Lookup(None, (not_looked_up(artifact, why),), unreachable=why)
+
+
+def _bounded(lookup: Lookup, max_parents: int) -> Lookup:
+    """The lookup with its artifact's parents bounded (and the finding that says so)."""
+    if lookup.facts is None:
+        return lookup
+    facts, finding = bound_parents(lookup.facts, max_parents)
+    if finding is None:
+        return lookup
+    return replace(lookup, facts=facts, findings=(*lookup.findings, finding))
+
+
+class LookupPool:
+    """Daemon threads for Hub lookups. Not a ThreadPoolExecutor: its threads are joined when the
+    interpreter exits, so a Ctrl-C or an exhausted time budget would wait for every request in
+    flight (up to its timeout); a daemon thread is abandoned and the process ends at once. What
+    a thread was writing to the cache is one SQLite transaction: committed whole or not at all."""
+
+    def __init__(self, workers: int) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[[ArtifactId], Lookup], ArtifactId, Future[Lookup]] | None]
+        self._jobs = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"licaudit-crawl-{n}", daemon=True) for n in range(max(1, workers))
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            lookup, artifact, future = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(lookup(artifact))
+            except BaseException as error:  # handed to the crawling thread, which decides
+                future.set_exception(error)
+
+    def submit(self, lookup: Callable[[ArtifactId], Lookup], artifact: ArtifactId) -> Future[Lookup]:
+        future: Future[Lookup] = Future()
+        self._jobs.put((lookup, artifact, future))
+        return future
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)

@@ -54,6 +54,7 @@ FINDING_HELP: dict[FindingKind, str] = {
     FindingKind.UNRESOLVABLE_REFERENCE: "A model or dataset is loaded from a value only known at run time.",
     FindingKind.UNPARSABLE_FILE: "A file could not be parsed and was skipped; the rest was checked.",
     FindingKind.UNREACHABLE: "A source could not be reached; the result is incomplete and a re-run resumes.",
+    FindingKind.TOO_MANY_PARENTS: "An artifact declares more parents than --max-parents; its terms are unknown.",
     FindingKind.INCOMPLETE_RUN: "A licaudit run that produced this artifact did not finish; its output is incomplete.",
     FindingKind.WAIVER_EXPIRED: "A waiver is past its expiry date: it no longer matches anything.",
     FindingKind.CARD_MISSING_BASE_MODEL: "The model card does not declare `base_model`.",

@@ -35,6 +35,7 @@ from licaudit.sources.cards.snapshot import (
 )
 from licaudit.sources.hub.bounded_read import BodyRejected, read_bounded
 from licaudit.sources.hub.cache import HubCache
+from licaudit.sources.hub.politeness import TokenBucket, listen
 from licaudit.sources.hub.settings import HubSettings, env_offline
 from licaudit.sources.hub.transport import classify_transport_error
 
@@ -101,26 +102,6 @@ def scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
-class Politeness:
-    """At most `rate` requests per second across all threads (a shared schedule of slots)."""
-
-    def __init__(self, rate: float, sleep: Callable[[float], None]) -> None:
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self._next = 0.0
-        self._lock = threading.Lock()
-        self._sleep = sleep
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            self._sleep(slot - now)
-
-
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     if not value:
         return None
@@ -144,7 +125,9 @@ class HubClient:
         self.cache = cache
         self.endpoint = settings.resolved_endpoint()
         self.offline = settings.offline or env_offline()
-        self._polite = Politeness(settings.requests_per_second, settings.sleep)
+        self._polite = TokenBucket(settings.requests_per_second, settings.burst, settings.sleep)
+        if not self.offline and settings.requests_per_second > 0:
+            listen(self._polite, self.endpoint)  # the Hub's RateLimit headers slow the bucket
         self._count_lock = threading.Lock()
         self.requests_made = 0
 

@@ -26,7 +26,8 @@ class HubSettings:
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
     max_retry_after: float = 120.0
-    requests_per_second: float = 10.0  # politeness, shared by every worker
+    requests_per_second: float = 10.0  # politeness: the bucket's refill rate, shared by every worker
+    burst: int = 500  # the bucket's size: the anonymous Hub API quota of one 5-minute window
     workers: int = 8
     cache_dir: str | None = None  # None: licaudit's cache folder
     wants_listing: bool = False  # --descendants: the Hub is asked even for a registry target
