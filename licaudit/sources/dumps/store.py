@@ -174,10 +174,22 @@ class DumpStore:
             self._pool = (count, _worker_pool(count))
         return self._pool[1]
 
-    def _stop_workers(self) -> None:
-        if self._pool is not None:
-            self._pool[1].shutdown(cancel_futures=True)
-            self._pool = None
+    def _stop_workers(self, at_once: bool = False) -> None:
+        """Stop the worker processes; `at_once` (Ctrl-C, SIGTERM, an error) kills them mid-chunk
+        instead of waiting for the row groups they are reading (seconds each): their results
+        would be thrown away anyway, since only committed rows count."""
+        if self._pool is None:
+            return
+        pool = self._pool[1]
+        self._pool = None
+        if at_once:
+            # ProcessPoolExecutor has no public way to end its workers before Python 3.14's
+            # terminate_workers(); `_processes` is how shutdown itself reaches them.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            return
+        pool.shutdown(cancel_futures=True)
 
     def __enter__(self) -> DumpStore:
         return self
@@ -289,7 +301,7 @@ class DumpStore:
             ahead = 2 * workers if parallel else 0
             self._import_chunks(path, import_id, summary, batch_rows, executor, ahead, progress)
         except BaseException:
-            self._stop_workers()  # an interrupted import leaves no work running behind it
+            self._stop_workers(at_once=True)  # an interrupted import leaves no work running behind it
             raise
         finally:
             self.db.execute("PRAGMA wal_autocheckpoint=1000")
@@ -448,4 +460,12 @@ def _worker_pool(workers: int) -> ProcessPoolExecutor:
     # inherits their locks in whatever state they were. The fork server starts clean, once.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["licaudit.sources.dumps.row_facts"])
-    return ProcessPoolExecutor(workers, mp_context=context)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_leave_interrupts_to_the_importer)
+
+
+def _leave_interrupts_to_the_importer() -> None:
+    """In a worker: Ctrl-C reaches the whole process group, but only the importing process acts on
+    it (it stops the workers); a worker printing its own KeyboardInterrupt traceback helps no one."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
