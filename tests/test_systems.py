@@ -200,3 +200,13 @@ def test_llama2_mau_cap_is_a_condition_with_its_number(knowledge: Knowledge) -> 
     assert any(
         r.carried.term.kind.value == "mau_cap" and r.carried.term.value == 700_000_000 for r in verdict.conditions
     )
+
+
+def test_llama1_derivatives_carry_no_redistribution_condition(knowledge: Knowledge) -> None:
+    # Catalog correction: LLaMA-1's personal-license clause bars sublicensing, not distribution.
+    verdict = trace("tloen/alpaca-lora-7b", TraceSettings(), knowledge).verdict("research")
+    kinds = {r.carried.term.kind.value for r in verdict.conditions} | {
+        r.carried.term.kind.value for r in verdict.reasons
+    }
+    assert "no_redistribution" not in kinds
+    assert "use_restriction" in kinds  # the military/surveillance/biometric bans remain conditions
