@@ -139,6 +139,58 @@ SYSTEMS: list[tuple[str, str, str, dict[str, str]]] = [
     ("datasets/openai/openai_humaneval", "allowed", "allowed", {}),
     ("datasets/openai/gsm8k", "allowed", "allowed", {}),
     ("datasets/lukaemon/bbh", "allowed", "allowed", {}),
+    # Seed systems' later versions and data (issue 15)
+    (
+        "project-baize/baize-v2-7b",
+        "forbidden",
+        "forbidden",
+        {LLAMA1: "facebookresearch/llama-7b", NC: "project-baize/baize-v2-7b"},
+    ),
+    ("project-baize/baize-v2-13b", "forbidden", "forbidden", {LLAMA1: "facebookresearch/llama-13b"}),
+    (
+        "datasets/project-baize/medical-chat-data",
+        "forbidden",
+        "forbidden",
+        {OPENAI: "services/openai/gpt-3.5-turbo"},
+    ),
+    ("datasets/project-baize/alpaca-chat-data", "forbidden", "forbidden", {NC: "datasets/tatsu-lab/alpaca"}),
+    ("datasets/royboy0416/ko-alpaca", "forbidden", "forbidden", {NC: "datasets/beomi/KoAlpaca-v1.0"}),
+    ("services/openai/davinci", "allowed", "allowed", {}),
+    ("datasets/yizhongw/self_instruct", "forbidden", "forbidden", {OPENAI: "services/openai/davinci"}),
+    (
+        "datasets/nomic-ai/gpt4all_prompt_generations_with_p3",
+        "forbidden",
+        "forbidden",
+        {OPENAI: "services/openai/gpt-3.5-turbo"},
+    ),
+    (
+        "stabilityai/stablelm-base-alpha-3b",
+        "conditional",
+        "conditional",
+        {"CC-BY-SA-4.0": "stabilityai/stablelm-base-alpha-3b"},
+    ),
+    (
+        "stabilityai/stablelm-tuned-alpha-3b",
+        "forbidden",
+        "forbidden",
+        {"CC-BY-NC-SA-4.0": "stabilityai/stablelm-tuned-alpha-3b"},
+    ),
+    (
+        "stabilityai/stablelm-base-alpha-7b-v2",
+        "conditional",
+        "conditional",
+        {"CC-BY-SA-4.0": "stabilityai/stablelm-base-alpha-7b-v2"},
+    ),
+    ("openlm-research/open_llama_7b_v2", "unknown", "allowed", {}),
+    ("openlm-research/open_llama_3b_v2", "unknown", "allowed", {}),
+    # its three fine-tuning sets have no curated record yet: unresolved offline
+    (
+        "tiiuae/falcon-180B-chat",
+        "unknown",
+        "conditional",
+        {"LicenseRef-licaudit-unresolved": "datasets/stingning/ultrachat"},
+    ),
+    ("datasets/SaylorTwift/bbh", "allowed", "allowed", {}),
 ]
 
 
