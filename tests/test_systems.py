@@ -146,6 +146,14 @@ SYSTEMS: list[tuple[str, str, str, dict[str, str]]] = [
         "forbidden",
         {LLAMA1: "facebookresearch/llama-7b", NC: "project-baize/baize-v2-7b"},
     ),
+    ("project-baize/baize-lora-13B", "forbidden", "forbidden", {LLAMA1: "facebookresearch/llama-13b"}),
+    ("project-baize/baize-lora-30B", "forbidden", "forbidden", {LLAMA1: "facebookresearch/llama-33b"}),
+    (
+        "project-baize/baize-healthcare-lora-7B",
+        "forbidden",
+        "forbidden",
+        {LLAMA1: "facebookresearch/llama-7b", OPENAI: "services/openai/gpt-3.5-turbo"},
+    ),
     ("project-baize/baize-v2-13b", "forbidden", "forbidden", {LLAMA1: "facebookresearch/llama-13b"}),
     (
         "datasets/project-baize/medical-chat-data",
