@@ -108,6 +108,7 @@ SYSTEMS: list[tuple[str, str, str, dict[str, str]]] = [
     ("beomi/KoAlpaca-llama-1-7b", "forbidden", "forbidden", {LLAMA1: "facebookresearch/llama-7b"}),
     ("datasets/beomi/KoAlpaca-v1.0", "forbidden", "forbidden", {NC: "datasets/beomi/KoAlpaca-v1.0"}),
     ("junelee/ko_vicuna_7b", "forbidden", "forbidden", {LLAMA1: "facebookresearch/llama-7b"}),
+    ("Mozzipa/ko_vicuna_7b_ggml_q4", "forbidden", "forbidden", {LLAMA1: "facebookresearch/llama-7b"}),
     ("datasets/junelee/sharegpt_deepl_ko", "forbidden", "unknown", {OPENAI: "services/openai/gpt-3.5-turbo"}),
     # Falcon (Apache-2.0 since 2023-05-31) and Falcon 180B (TII license)
     ("tiiuae/falcon-7b", "allowed", "allowed", {}),
