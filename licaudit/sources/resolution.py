@@ -1,7 +1,9 @@
-"""Resolution: the registry first, then a local folder or the Hub (through the cache), merged.
+"""Resolution: the registry first, then the imported Data Provenance Collection, then a local folder
+or the Hub (through the cache), merged.
 
-Curated beats declared: when the registry knows an artifact, its license and parents stand;
-what the card says is kept as evidence beside them, and any disagreement is a finding.
+Curated beats declared (registry > DPI > card): when the registry or the collection knows an
+artifact, its license and parents stand; what the card says is kept as evidence beside them, and any
+disagreement is a finding.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ if TYPE_CHECKING:
     # The Hub client, its cache and the card and folder readers are imported when first needed:
     # a trace answered by the registry and the imported dumps never loads them (~50 ms of start-up).
     from licaudit.sources.cards.reader import LicenseTextFetcher
+    from licaudit.sources.dpi.layer import Annotated, CollectionLayer
     from licaudit.sources.dumps.store import DumpStore
     from licaudit.sources.hub.client import HubClient
 
 _EXPRESSION_SPLIT = re.compile(r"\s*(?:,|;|\bAND\b|\bOR\b|\bWITH\b)\s*", re.I)
+REGISTRY_LAYER = "the registry (curated)"
+_LAYER_PREFIXES = ("services/", "dpi/")  # ids only local layers answer: never looked up on the Hub
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,14 @@ class LayeredSource:
         use_hub: bool = True,
         check_cards: bool = False,
         imported: DumpStore | None = None,
+        open_collection: Callable[[], CollectionLayer | None] | None = None,
     ) -> None:
         self.registry = registry
         self.imported = imported  # `licaudit import`ed card dumps: after the registry, before the Hub
+        # The imported Data Provenance Collection: opened when the registry first misses an id.
+        self._open_collection = open_collection
+        self._collection: CollectionLayer | None = None
+        self._collection_opened = False
         self.identifier = identifier
         self.check_cards = check_cards
         self.use_hub = use_hub and open_hub is not None
@@ -78,6 +88,15 @@ class LayeredSource:
                 assert self._open_hub is not None
                 self._hub = self._open_hub()
             return self._hub
+
+    @property
+    def collection(self) -> CollectionLayer | None:
+        """The imported collection (None when none was imported), opened once."""
+        with self._hub_lock:
+            if not self._collection_opened:
+                self._collection_opened = True
+                self._collection = self._open_collection() if self._open_collection is not None else None
+            return self._collection
 
     def lookup(self, artifact: ArtifactId) -> Lookup:
         key = artifact if is_local_folder(artifact) else normalise_id(artifact)
@@ -123,6 +142,9 @@ class LayeredSource:
         curated = self.registry.get(artifact)
         if curated is not None:
             return self._from_hub(curated.id, curated.kind, curated)
+        annotated = self._annotated(artifact)
+        if annotated is not None:  # its card is read from the Hub: cards are checked
+            return self._from_hub(annotated.facts.id, annotated.facts.kind, annotated.facts, self._dpi_layer())
         if artifact.lower().startswith("datasets/"):
             return self._from_hub(artifact, ArtifactKind.DATASET, None)
         as_model = self._from_hub(artifact, ArtifactKind.MODEL, None)
@@ -142,13 +164,56 @@ class LayeredSource:
                 return Lookup(recorded)
         if curated is not None and (not curated.on_hub or not self.check_cards or not self.use_hub):
             return Lookup(curated)
+        if curated is None:
+            annotated = self._annotated(artifact)
+            if annotated is not None:
+                found = self._annotated_with_card(annotated)
+                if found is not None:
+                    return found
         if curated is None and self.imported is not None:
             dumped = self.imported.facts(artifact)
             if dumped is not None:
                 return Lookup(dumped)
-        if not self.use_hub or normalise_id(artifact).startswith("services/"):
+        if not self.use_hub or normalise_id(artifact).startswith(_LAYER_PREFIXES):
             return Lookup(curated)
         return None
+
+    def _annotated(self, artifact: str) -> Annotated | None:
+        collection = self.collection
+        return collection.lookup(artifact) if collection is not None else None
+
+    def _dpi_layer(self) -> str:
+        from licaudit.sources.dpi.layer import LAYER_NAME
+
+        return LAYER_NAME
+
+    def _annotated_with_card(self, annotated: Annotated) -> Lookup | None:
+        """DPI's facts with the card beside them: an imported dump's card, else the card as DPI
+        recorded it; None when the card is to be read from the Hub (cards are checked)."""
+        facts = annotated.facts
+        if facts.on_hub and self.check_cards and self.use_hub:
+            return None
+        dumped = self.imported.facts(facts.id) if self.imported is not None else None
+        if dumped is not None:
+            merged, disagreements = merge_curated(facts, dumped, self.registry, self.identifier, self._dpi_layer())
+            return Lookup(merged, tuple(disagreements))
+        if annotated.recorded_card is None:
+            return Lookup(facts)
+        recorded = replace(
+            facts,
+            declared_license=annotated.recorded_card,
+            license_evidence=facts.license_evidence + annotated.recorded_evidence,
+        )
+        findings: tuple[Finding, ...] = ()
+        if facts.license_expression is not None and _license_set(
+            annotated.recorded_card, self.identifier
+        ) != _license_set(facts.license_expression, self.identifier):
+            message = (
+                f"{facts.id}: the card declared {annotated.recorded_card!r} when the Data Provenance Collection"
+                f" read it, but its annotation says {facts.license_expression!r}; the annotation is used"
+            )
+            findings = (Finding(FindingKind.REGISTRY_CARD_DISAGREEMENT, Severity.WARNING, facts.id, message),)
+        return Lookup(recorded, findings)
 
     def _from_provenance(self, folder: str) -> Lookup:
         """A folder a licaudit run wrote: its provenance file names the output and every input."""
@@ -173,7 +238,9 @@ class LayeredSource:
 
         return fetch
 
-    def _from_hub(self, artifact: ArtifactId, kind: ArtifactKind, curated: ArtifactFacts | None) -> Lookup:
+    def _from_hub(
+        self, artifact: ArtifactId, kind: ArtifactKind, curated: ArtifactFacts | None, layer: str = REGISTRY_LAYER
+    ) -> Lookup:
         from licaudit.sources.cards.reader import facts_from_snapshot
         from licaudit.sources.hub.client import FetchStatus
 
@@ -203,12 +270,13 @@ class LayeredSource:
                         )
                     )
                 if curated is not None:
-                    facts, merged = merge_curated(curated, facts, self.registry, self.identifier)
+                    facts, merged = merge_curated(curated, facts, self.registry, self.identifier, layer)
                     findings += merged
                 return Lookup(facts, tuple(findings), unreachable)
             case FetchStatus.NOT_FOUND:
                 if curated is not None:
-                    return Lookup(curated, (self._note(curated.id, f"{fetched.message}; the registry record stands"),))
+                    stands = f"{fetched.message}; {_layer_subject(layer)} record stands"
+                    return Lookup(curated, (self._note(curated.id, stands),))
                 suggestions = self._suggest(artifact, kind)
                 hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
                 finding = Finding(FindingKind.NOT_FOUND, Severity.WARNING, artifact, f"{fetched.message}{hint}")
@@ -248,15 +316,22 @@ class LayeredSource:
     def close(self) -> None:
         if self.imported is not None:
             self.imported.close()
+        if self._collection is not None:
+            self._collection.store.close()
         with self._hub_lock:
             if self._hub is not None and self._hub.cache is not None:
                 self._hub.cache.close()
 
 
 def merge_curated(
-    curated: ArtifactFacts, declared: ArtifactFacts, registry: Registry, identifier: LicenseIdentifier
+    curated: ArtifactFacts,
+    declared: ArtifactFacts,
+    registry: Registry,
+    identifier: LicenseIdentifier,
+    layer: str = REGISTRY_LAYER,
 ) -> tuple[ArtifactFacts, list[Finding]]:
-    """The registry's facts, with the card's evidence beside them; disagreements as findings."""
+    """A curated layer's facts (the registry's or DPI's), with the card's evidence beside them;
+    disagreements as findings."""
     findings: list[Finding] = []
     parents = list(curated.parents)
 
@@ -276,7 +351,7 @@ def merge_curated(
                 Severity.WARNING,
                 curated.id,
                 f"{curated.id}: the card names {link.parent} as its {link.relation.value} parent "
-                "but the registry does not list it; the curated lineage is used",
+                f"but {_layer_subject(layer)} does not list it; the curated lineage is used",
             )
         )
     if declared.license_expression is not None and curated.license_expression is not None:
@@ -291,7 +366,7 @@ def merge_curated(
                     Severity.WARNING,
                     curated.id,
                     f"{curated.id}: the card declares {declared.declared_license or declared.license_expression!r} "
-                    f"but the registry (curated) says {curated.license_expression!r}; the registry is used",
+                    f"but {layer} says {curated.license_expression!r}; {_layer_subject(layer)} is used",
                 )
             )
     merged = replace(
@@ -304,6 +379,11 @@ def merge_curated(
     return merged, findings
 
 
+def _layer_subject(layer: str) -> str:
+    """ "the registry (curated)" -> "the registry": the layer named again, in short."""
+    return layer.split(" (", 1)[0]
+
+
 def _license_set(expression: str, identifier: LicenseIdentifier) -> frozenset[str]:
     parts = [p.strip(" ()").lower() for p in _EXPRESSION_SPLIT.split(expression) if p.strip(" ()")]
     return frozenset((identifier.lookup_name(p) or p).lower() for p in parts)
@@ -313,10 +393,21 @@ def open_source(
     registry: Registry, settings: HubSettings, identifier: LicenseIdentifier, use_hub: bool = True
 ) -> LayeredSource:
     """The layered source for a run: the Hub behind the SQLite cache (an unusable cache is skipped)."""
+
+    def collection() -> CollectionLayer | None:
+        return _collection(settings, registry, identifier)
+
     if not use_hub and not settings.wants_listing:
-        return LayeredSource(registry, identifier)  # the registry alone: nothing to open
+        # The registry alone, and the collection if the registry misses: nothing opened up front.
+        return LayeredSource(registry, identifier, open_collection=collection)
     return LayeredSource(
-        registry, identifier, lambda: _open_hub(settings), use_hub, settings.check_cards, _imported(settings)
+        registry,
+        identifier,
+        lambda: _open_hub(settings),
+        use_hub,
+        settings.check_cards,
+        _imported(settings),
+        collection,
     )
 
 
@@ -350,5 +441,23 @@ def _imported(settings: HubSettings) -> DumpStore | None:
             if probe.execute("SELECT 1 FROM sqlite_master WHERE name = 'dump_artifacts'").fetchone() is None:
                 return None
         return DumpStore(database)
+    except (OSError, sqlite3.Error):
+        return None
+
+
+def _collection(settings: HubSettings, registry: Registry, identifier: LicenseIdentifier) -> CollectionLayer | None:
+    """The imported Data Provenance Collection, when `licaudit import` loaded one into this cache."""
+    import sqlite3
+
+    from licaudit.data_cache import default_cache_dir
+    from licaudit.sources.dpi.layer import CollectionLayer
+    from licaudit.sources.dpi.store import CollectionStore, has_collection
+    from licaudit.sources.dumps.store import DATABASE_NAME
+
+    database = (Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()) / DATABASE_NAME
+    try:
+        if not has_collection(database):
+            return None
+        return CollectionLayer(CollectionStore(database), registry, identifier)
     except (OSError, sqlite3.Error):
         return None

@@ -134,8 +134,8 @@ def read_checkout(folder: Path, revision: str | None = None) -> Checkout:
     """Every summary file of a checkout, each read alone; `revision` overrides the git HEAD."""
     found_revision, remote = _git_head(folder)
     checkout = Checkout(folder, revision or found_revision, remote)
-    classes = _read_constant(folder, LICENSE_CLASSES, checkout.problems)
-    custom = _read_constant(folder, CUSTOM_LICENSE_CLASSES, checkout.problems)
+    classes = _license_classes(folder, LICENSE_CLASSES, checkout.problems)
+    custom = _license_classes(folder, CUSTOM_LICENSE_CLASSES, checkout.problems)
     groups = _model_groups(_read_constant(folder, MODEL_GROUPS, checkout.problems))
     for path in sorted((folder / SUMMARIES).glob("*.json")):
         if path.name.startswith("_"):
@@ -252,15 +252,18 @@ def _read_constant(folder: Path, name: str, problems: list[FileProblem]) -> dict
     if not isinstance(document, dict):
         problems.append(FileProblem(f"{CONSTANTS}/{name}", "not a JSON object"))
         return {}
-    if name != MODEL_GROUPS:
-        classes: dict[str, object] = {}
-        for key, value in document.items():
-            if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
-                classes[key] = LicenseClass(*value)
-            else:
-                problems.append(FileProblem(f"{CONSTANTS}/{name}", f"{key!r}: not [use, attribution, share-alike]"))
-        return classes
     return document
+
+
+def _license_classes(folder: Path, name: str, problems: list[FileProblem]) -> dict[str, LicenseClass]:
+    """`{"<license name or URL>": [use, attribution, share-alike]}`; a malformed entry is reported."""
+    classes: dict[str, LicenseClass] = {}
+    for key, value in _read_constant(folder, name, problems).items():
+        if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
+            classes[key] = LicenseClass(*value)
+        else:
+            problems.append(FileProblem(f"{CONSTANTS}/{name}", f"{key!r}: not [use, attribution, share-alike]"))
+    return classes
 
 
 def _model_groups(document: dict[str, object]) -> dict[str, str]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
+from licaudit.sources.cards.license_text import LicenseIdentifier
 from licaudit.sources.dpi.collection import DatasetRecord, Generator, hub_dataset_id, slug
 from licaudit.sources.dpi.store import CollectionStore, StoredRecord
 from licaudit.sources.facts import ArtifactFacts, ParentLink
-from licaudit.sources.license_text import LicenseIdentifier
 from licaudit.sources.registry import Registry
 
-LAYER_ORIGIN = Origin.CURATED  # the layer's own origin once `Origin` names it
+LAYER_ORIGIN = Origin.DPI
 LAYER_NAME = "the Data Provenance Collection"
 UNNAMED_GENERATOR = "dpi/_generator"  # parents DPI names that no source can resolve: unresolved on purpose
 UNNAMED_DATASET = "dpi/_dataset"

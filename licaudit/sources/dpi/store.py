@@ -216,7 +216,7 @@ class CollectionStore:
                 (str(checkout.folder), checkout.revision, time.time()),
             )
             import_id = int(cursor.lastrowid or 0)
-            for stored_file, in self.db.execute("SELECT file FROM dpi_files").fetchall():
+            for (stored_file,) in self.db.execute("SELECT file FROM dpi_files").fetchall():
                 if stored_file not in present:
                     summary.removed += self._replace_file(stored_file, [])[3]
                     self.db.execute("DELETE FROM dpi_files WHERE file = ?", (stored_file,))
@@ -235,7 +235,8 @@ class CollectionStore:
                 summary.files += 1
                 summary.records += len(read.records)
                 self.db.execute(
-                    "INSERT OR REPLACE INTO dpi_files (file, checksum, import_id, url, revision) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO dpi_files (file, checksum, import_id, url, revision)"
+                    " VALUES (?, ?, ?, ?, ?)",
                     (read.name, read.checksum, import_id, file_url(checkout, read.name), checkout.revision),
                 )
             self.db.executemany(
