@@ -3,7 +3,7 @@
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,10 @@ from licaudit.cli.options import (
     load_knowledge_or_fail,
 )
 from licaudit.cli.output import emit
+
+if TYPE_CHECKING:
+    from licaudit.knowledge import Knowledge
+    from licaudit.sources.dpi.layer import CollectionLayer
 
 
 class AuditFormat(StrEnum):
@@ -135,7 +139,13 @@ def audit(
     settings = AuditSettings(use, Stance(Reading(stance.value)), downstream_of, limit)
     try:
         with DumpStore() as store:
-            result = run_audit(load_audit_graph(store, knowledge), knowledge, settings, store.card_error_count())
+            collection = _collection(knowledge)
+            try:
+                graph = load_audit_graph(store, knowledge, collection)
+            finally:
+                if collection is not None:
+                    collection.store.close()
+            result = run_audit(graph, knowledge, settings, store.card_error_count())
     except LicauditError as error:
         fail(str(error))
     render = {
@@ -145,3 +155,16 @@ def audit(
     }[output_format]
     emit(render(result), output)
     exit_with(ExitCode.POLICY_FAILED if result.laundering_total else ExitCode.OK)
+
+
+def _collection(knowledge: "Knowledge") -> "CollectionLayer | None":
+    """The imported Data Provenance Collection, if any was imported into this cache."""
+    from licaudit.sources.dpi.layer import CollectionLayer
+    from licaudit.sources.dpi.store import CollectionStore, has_collection
+    from licaudit.sources.dumps.store import default_database
+    from licaudit.terms.identify import CatalogIdentifier
+
+    database = default_database()
+    if not has_collection(database):
+        return None
+    return CollectionLayer(CollectionStore(database), knowledge.registry, CatalogIdentifier(knowledge.catalog))

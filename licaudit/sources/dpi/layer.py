@@ -8,6 +8,8 @@ become `derived_from` parents. Every fact cites the DPI file, the record and the
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
@@ -56,6 +58,11 @@ class CollectionLayer:
     def facts(self, artifact: str) -> ArtifactFacts | None:
         found = self.lookup(artifact)
         return found.facts if found is not None else None
+
+    def all_artifacts(self) -> Iterator[Annotated]:
+        """Every artifact of the collection, each from all its records (for the whole audit)."""
+        for _, group in itertools.groupby(self.store.all_records(), key=lambda s: s.record.artifact_id.lower()):
+            yield self.annotated(list(group))
 
     def annotated(self, stored: list[StoredRecord]) -> Annotated:
         """The facts of one artifact from all its records (subsets or configs of one repository)."""
