@@ -115,10 +115,10 @@ def _counts(checkout: Path, cache: Path) -> None:
     from licaudit.sources.dpi.layer import CollectionLayer
     from licaudit.sources.dpi.store import CollectionStore
     from licaudit.sources.dumps.store import DATABASE_NAME
-    from licaudit.sources.resolution import _license_set as license_set
+    from licaudit.sources.resolution import license_set
     from licaudit.terms.expressions import expression_terms
-    from licaudit.terms.propagation import terms_effect
     from licaudit.terms.identify import CatalogIdentifier
+    from licaudit.terms.propagation import terms_effect
     from licaudit.terms.vocabulary import Effect
 
     knowledge = load_knowledge()

@@ -205,9 +205,9 @@ class LayeredSource:
             license_evidence=facts.license_evidence + annotated.recorded_evidence,
         )
         findings: tuple[Finding, ...] = ()
-        if facts.license_expression is not None and _license_set(
+        if facts.license_expression is not None and license_set(
             annotated.recorded_card, self.identifier
-        ) != _license_set(facts.license_expression, self.identifier):
+        ) != license_set(facts.license_expression, self.identifier):
             message = (
                 f"{facts.id}: the card declared {annotated.recorded_card!r} when the Data Provenance Collection"
                 f" read it, but its annotation says {facts.license_expression!r}; the annotation is used"
@@ -356,8 +356,8 @@ def merge_curated(
         )
     if declared.license_expression is not None and curated.license_expression is not None:
         card, registry_view = (
-            _license_set(declared.license_expression, identifier),
-            _license_set(curated.license_expression, identifier),
+            license_set(declared.license_expression, identifier),
+            license_set(curated.license_expression, identifier),
         )
         if card != registry_view:
             findings.append(
@@ -384,7 +384,8 @@ def _layer_subject(layer: str) -> str:
     return layer.split(" (", 1)[0]
 
 
-def _license_set(expression: str, identifier: LicenseIdentifier) -> frozenset[str]:
+def license_set(expression: str, identifier: LicenseIdentifier) -> frozenset[str]:
+    """The catalog ids (else the lower-cased names) an expression names: what two layers compare."""
     parts = [p.strip(" ()").lower() for p in _EXPRESSION_SPLIT.split(expression) if p.strip(" ()")]
     return frozenset((identifier.lookup_name(p) or p).lower() for p in parts)
 
