@@ -366,7 +366,7 @@ def resolve_policy(
 
 def _folder_facts(folder: Path, target: ArtifactId, knowledge: Knowledge) -> tuple[ArtifactFacts, list[Finding]]:
     """The folder's own facts, as `licaudit trace ./folder` reads them, under the check's id."""
-    from licaudit.sources.cards.reader import facts_from_snapshot
+    from licaudit.sources.cards.snapshot import facts_from_snapshot
     from licaudit.sources.local.folder import read_folder
     from licaudit.terms.identify import CatalogIdentifier
 

@@ -26,7 +26,7 @@ from licaudit.sources.registry import Registry, normalise_id
 if TYPE_CHECKING:
     # The Hub client, its cache and the card and folder readers are imported when first needed:
     # a trace answered by the registry and the imported dumps never loads them (~50 ms of start-up).
-    from licaudit.sources.cards.reader import LicenseTextFetcher
+    from licaudit.sources.cards.snapshot import LicenseTextFetcher
     from licaudit.sources.dpi.layer import Annotated, CollectionLayer
     from licaudit.sources.dumps.store import DumpStore
     from licaudit.sources.hub.client import HubClient
@@ -127,7 +127,7 @@ class LayeredSource:
 
     def _lookup(self, artifact: ArtifactId) -> Lookup:
         if is_local_folder(artifact):
-            from licaudit.sources.cards.reader import facts_from_snapshot
+            from licaudit.sources.cards.snapshot import facts_from_snapshot
             from licaudit.sources.local.folder import read_folder
             from licaudit.sources.local.run_provenance import has_provenance
 
@@ -241,7 +241,7 @@ class LayeredSource:
     def _from_hub(
         self, artifact: ArtifactId, kind: ArtifactKind, curated: ArtifactFacts | None, layer: str = REGISTRY_LAYER
     ) -> Lookup:
-        from licaudit.sources.cards.reader import facts_from_snapshot
+        from licaudit.sources.cards.snapshot import facts_from_snapshot
         from licaudit.sources.hub.client import FetchStatus
 
         fetched = self.hub.repo(artifact, kind)

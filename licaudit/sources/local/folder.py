@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from licaudit.artifacts import ArtifactId, ArtifactKind
 
 if TYPE_CHECKING:
-    from licaudit.sources.cards.reader import RepoSnapshot
+    from licaudit.sources.cards.snapshot import RepoSnapshot
 
 
 def is_local_folder(target: str) -> bool:
@@ -22,7 +22,7 @@ def read_folder(target: str) -> RepoSnapshot:
     # Imported here: `is_local_folder` is asked on every trace, the card reader only for a folder.
     from licaudit.sources.cards.license_text import MAX_LICENSE_BYTES
     from licaudit.sources.cards.metadata import MAX_CARD_BYTES, parse_card
-    from licaudit.sources.cards.reader import (
+    from licaudit.sources.cards.snapshot import (
         LICENSE_FILES,
         MAX_CONFIG_BYTES,
         MODEL_FILES,
