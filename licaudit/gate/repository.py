@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+from licaudit.artifact_ref import RefKind, parse_ref, ref_key
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.errors import SourceUnreachableError, UnknownArtifactError
 from licaudit.findings import Finding, FindingKind, Severity
@@ -34,7 +35,6 @@ from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.hub.settings import HubSettings
 from licaudit.sources.local.model_folder import read_model_folder
-from licaudit.sources.registry import normalise_id
 from licaudit.terms.expressions import leaves
 from licaudit.terms.vocabulary import Effect
 
@@ -191,8 +191,10 @@ def evaluate_references(
                 [reference.location],
             )
             continue
-        prefix = "datasets/" if reference.kind is ReferenceKind.DATASET and "/" in reference.artifact else ""
-        key = normalise_id(prefix + reference.artifact)
+        # A bare dataset name (`squad`) may be a canonical model id too: it is tried both ways below.
+        named_as = RefKind.DATASET if reference.kind is ReferenceKind.DATASET and "/" in reference.artifact else None
+        ref = parse_ref(reference.artifact, named_as or RefKind.MODEL)
+        key = ref.key if ref is not None else ref_key(reference.artifact)
         by_artifact.setdefault(key, []).append(reference)
     for skipped_file in skipped:
         add(

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from licaudit.artifact_ref import RefKind, parse_ref
+
 SUMMARIES = "data_summaries"
 CONSTANTS = "constants"
 LICENSE_CLASSES = "license_classes.json"
@@ -124,9 +126,9 @@ def hub_dataset_id(url: str) -> str | None:
         parts = [p for p in text[len(host) :].split("?")[0].split("#")[0].split("/") if p]
         if len(parts) < 2 or parts[0] != "datasets":
             continue
-        if len(parts) >= 3 and parts[2] not in _NOT_REPO_PARTS:
-            return f"datasets/{parts[1]}/{parts[2]}"
-        return f"datasets/{parts[1]}"
+        name = f"{parts[1]}/{parts[2]}" if len(parts) >= 3 and parts[2] not in _NOT_REPO_PARTS else parts[1]
+        ref = parse_ref(f"datasets/{name}")  # the one parser of artifact names validates it
+        return ref.id if ref is not None and ref.kind is RefKind.DATASET else None
     return None
 
 

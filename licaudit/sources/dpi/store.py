@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from licaudit.artifact_ref import ref_key
 from licaudit.errors import LicauditError
 from licaudit.sources.dpi.collection import (
     SUMMARIES,
@@ -27,7 +28,6 @@ from licaudit.sources.dpi.collection import (
     Generator,
     LicenseClass,
 )
-from licaudit.sources.registry import normalise_id
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -165,7 +165,7 @@ class CollectionStore:
     # --- reading -------------------------------------------------------------------------------
     def records(self, artifact: str) -> list[StoredRecord]:
         """The records that describe an artifact (a Hub id is tried with `datasets/` too)."""
-        key = normalise_id(artifact)
+        key = ref_key(artifact)
         query = (
             "SELECT r.record, f.url, f.revision FROM dpi_records r JOIN dpi_files f USING (file)"
             " WHERE r.artifact = ? ORDER BY r.file, r.uid"
@@ -272,7 +272,7 @@ class CollectionStore:
         self.db.executemany(
             "INSERT INTO dpi_records (file, uid, artifact, name_key, uid_key, record) VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (file, uid, normalise_id(r.artifact_id), r.name.strip().lower(), uid.strip().lower(), text)
+                (file, uid, ref_key(r.artifact_id), r.name.strip().lower(), uid.strip().lower(), text)
                 for uid, (r, text) in after.items()
             ],
         )

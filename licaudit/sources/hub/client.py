@@ -414,9 +414,10 @@ class HubClient:
 
     def children(self, artifact: ArtifactId, limit: int) -> list[tuple[str, str]] | None:
         """(child id, relation) for models the Hub lists under `base_model:<relation>:<id>`."""
-        repo_id = hub_repo_id(artifact)
-        if repo_id is None or artifact.startswith(("datasets/", "services/")):
+        ref = parse_ref(artifact)
+        if ref is None or ref.kind is not RefKind.MODEL:  # only models have children by `base_model`
             return []
+        repo_id = ref.name
         from huggingface_hub import HfApi
 
         api = HfApi(endpoint=self.endpoint)

@@ -11,12 +11,6 @@ if TYPE_CHECKING:
     from licaudit.sources.cards.snapshot import RepoSnapshot
 
 
-def is_local_folder(target: str) -> bool:
-    """A target names a local folder when it is written as a path and the folder exists."""
-    looks_like_path = target.startswith(("./", "../", "/", "~", ".\\")) or target in {".", ".."}
-    return looks_like_path and Path(target).expanduser().is_dir()
-
-
 def read_folder(target: str) -> RepoSnapshot:
     """The folder's README.md, configs and LICENSE, each bounded; nothing is imported or run."""
     # Imported here: `is_local_folder` is asked on every trace, the card reader only for a folder.

@@ -49,9 +49,9 @@ def has_provenance(folder: str) -> bool:
     return (Path(folder).expanduser() / PROVENANCE_FILE).is_file()
 
 
-def is_local_folder(text: str) -> bool:
-    path = Path(text)
-    return path.is_dir() and ((path / PROVENANCE_FILE).is_file() or (path / CARD_FILE).is_file())
+def holds_local_record(folder: Path) -> bool:
+    """The folder holds what `read_local_folder` reads: a provenance file or a card."""
+    return folder.is_dir() and ((folder / PROVENANCE_FILE).is_file() or (folder / CARD_FILE).is_file())
 
 
 def read_local_folder(folder: Path) -> LocalArtifact:
