@@ -14,7 +14,7 @@ result incomplete instead of failing the whole gate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -35,6 +35,7 @@ from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.hub.settings import HubSettings
 from licaudit.sources.local.model_folder import read_model_folder
+from licaudit.sources.resolution import LayeredSource
 from licaudit.terms.expressions import leaves
 from licaudit.terms.vocabulary import Effect
 
@@ -68,7 +69,10 @@ class ArtifactOutcome:
 
 @dataclass(frozen=True)
 class GateResult:
-    kind: str  # "gate" or "check"
+    """The one result of every gate: a repository (`gate`), a model folder (`check`) or a planned run
+    (`run`, `gate_inputs`, the trainer callback). Every reason to refuse is a finding."""
+
+    kind: str  # "gate", "check" or "run"
     root: str
     policy: Policy
     today: dt.date
@@ -76,7 +80,12 @@ class GateResult:
     skipped: tuple[SkippedFile, ...]
     artifacts: tuple[ArtifactOutcome, ...]
     findings: tuple[GateFinding, ...]
-    card: CardCheck | None = None
+    card: CardCheck | None = field(default=None, kw_only=True)
+
+    @property
+    def refusals(self) -> tuple[str, ...]:
+        """The blocking findings, one line each (`rule: message`), for logs and exceptions."""
+        return tuple(f"{f.rule}: {f.message}" for f in self.blocking)
 
     @property
     def blocking(self) -> tuple[GateFinding, ...]:
@@ -119,15 +128,27 @@ def gate_artifacts(
     """
     knowledge = knowledge or load_knowledge()
     today = today or default_today()
-    if policy is None:
-        rules_folder = shipped_folder("rules")
-        preset = use if use in preset_names(presets_folder(rules_folder)) else "commercial"
-        policy = replace(load_policy(preset, knowledge, today, rules_folder), uses=(use,))
+    policy = policy or default_policy(use, knowledge, today)
     references = [
         Reference(Location("<arguments>", index), ReferenceKind.MODEL, artifact, "argument")
         for index, artifact in enumerate(artifact_ids, start=1)
     ]
     return evaluate_references("gate", "<arguments>", references, (), policy, knowledge, today, resolve)
+
+
+def default_policy(use: str, knowledge: Knowledge, today: dt.date) -> Policy:
+    """The policy of a gate that names none: the shipped preset named like the use, else `commercial`,
+    for that use alone. Every gate API (artifacts, inputs, runs) defaults to it."""
+    rules_folder = shipped_folder("rules")
+    preset = use if use in preset_names(presets_folder(rules_folder)) else "commercial"
+    return replace(load_policy(preset, knowledge, today, rules_folder), uses=(use,))
+
+
+def outcome_findings(
+    result: TraceResult, requested: str, refs: tuple[Reference, ...], knowledge: Knowledge, policy: Policy
+) -> tuple[ArtifactOutcome, list[Finding]]:
+    """One traced artifact as a gate sees it: its outcome and the findings the policy makes of it."""
+    return _outcome(result, requested, refs, knowledge, policy)
 
 
 def gate_repository(
@@ -137,6 +158,7 @@ def gate_repository(
     today: dt.date | None = None,
     resolve: Resolver | None = None,
     hub: HubSettings | None = None,
+    source: LayeredSource | None = None,
 ) -> GateResult:
     """Everything a repository references (code, training configs, the policy's manifest), gated."""
     scan = scan_repository(root)
@@ -151,7 +173,16 @@ def gate_repository(
     ]
     references = sorted([*scan.references, *manifest])
     return evaluate_references(
-        "gate", root.as_posix(), references, scan.skipped, policy, knowledge, today or default_today(), resolve, hub
+        "gate",
+        root.as_posix(),
+        references,
+        scan.skipped,
+        policy,
+        knowledge,
+        today or default_today(),
+        resolve,
+        hub,
+        source=source,
     )
 
 
@@ -165,11 +196,19 @@ def evaluate_references(
     today: dt.date,
     resolve: Resolver | None = None,
     hub: HubSettings | None = None,
+    *,
+    source: LayeredSource | None = None,
 ) -> GateResult:
     """Gate each referenced artifact. With `hub`, ids the registry does not know are read from the
-    Hub through the cache (offline: the cache only); without it, the registry alone answers."""
+    Hub through the cache (offline: the cache only), through `source` when the caller opened one,
+    else through one source opened for the whole gate; without it, the registry alone answers."""
     if resolve is None and hub is None:
         resolve = registry_resolver(knowledge)
+    if resolve is None and source is None and hub is not None:
+        with _open(knowledge, hub) as opened:
+            return evaluate_references(
+                kind, root, references, skipped, policy, knowledge, today, None, hub, source=opened
+            )
     settings = TraceSettings(uses=policy.uses, stance=policy.stance, hub=hub)
     located: dict[tuple[str, str, str], tuple[Finding, set[Location]]] = {}
 
@@ -209,17 +248,18 @@ def evaluate_references(
     outcomes = []
     for key in sorted(by_artifact):
         refs = tuple(by_artifact[key])
-        outcome, findings = _gate_one(refs, key, settings, knowledge, resolve, policy)
+        outcome, findings = _gate_one(refs, key, settings, knowledge, resolve, policy, source)
         outcomes.append(outcome)
         for finding in findings:
             add(finding, [r.location for r in refs])
     judged = judge([(f, tuple(locs)) for f, locs in located.values()], policy, today)
     blocked = {f.artifact for f in judged if f.blocks(policy.fail_on)}
-    outcomes = [_settle(o, blocked) for o in outcomes]
+    outcomes = [settle_outcome(o, blocked) for o in outcomes]
     return GateResult(kind, root, policy, today, tuple(references), skipped, tuple(outcomes), tuple(judged))
 
 
-def _settle(outcome: ArtifactOutcome, blocked: set[ArtifactId]) -> ArtifactOutcome:
+def settle_outcome(outcome: ArtifactOutcome, blocked: set[ArtifactId]) -> ArtifactOutcome:
+    """A passed outcome fails when a blocking finding names it or anything in its lineage."""
     if outcome.status is not ArtifactStatus.PASSED or outcome.trace is None:
         return outcome
     if any(a in blocked for a in outcome.trace.graph.artifacts()) or outcome.requested in blocked:
@@ -234,6 +274,7 @@ def _gate_one(
     knowledge: Knowledge,
     resolve: Resolver | None,
     policy: Policy,
+    source: LayeredSource | None,
 ) -> tuple[ArtifactOutcome, list[Finding]]:
     requested = refs[0].artifact or key
     kind = refs[0].kind.value
@@ -242,7 +283,7 @@ def _gate_one(
         result = None
         for candidate in candidates:
             try:
-                result = trace(candidate, settings, knowledge, resolve)
+                result = trace(candidate, settings, knowledge, resolve, source=source)
                 break
             except UnknownArtifactError:
                 continue
@@ -297,17 +338,22 @@ def check_model_folder(
     today: dt.date | None = None,
     resolve: Resolver | None = None,
     hub: HubSettings | None = None,
+    source: LayeredSource | None = None,
 ) -> GateResult:
     """The pre-release check of a model folder: its lineage under the policy, and its card's truth.
 
     The folder is read as the crawler reads any local folder (card, tags, adapter and merge configs,
-    LICENSE); its ancestors come from `resolve`, else the registry and, with `hub`, the Hub.
+    LICENSE); its ancestors come from `resolve`, else the registry and, with `hub`, the Hub through
+    `source` (the caller's, or one opened and closed here).
     """
+    if resolve is None and hub is not None and source is None:
+        with _open(knowledge, hub) as opened:
+            return check_model_folder(folder, policy, knowledge, today, None, hub, opened)
     today = today or default_today()
     model = read_model_folder(folder)
     target = ArtifactId(f"./{folder.name}")
     own, folder_findings = _folder_facts(folder, target, knowledge)
-    base, close = (resolve, None) if resolve is not None else _ancestor_resolver(knowledge, hub)
+    base = resolve if resolve is not None else _ancestor_resolver(knowledge, source)
 
     def local_resolver(artifact: ArtifactId) -> ArtifactFacts | None:
         return own if artifact == target else base(artifact)
@@ -318,14 +364,10 @@ def check_model_folder(
     try:
         result = trace(target, settings, knowledge, local_resolver)
     except SourceUnreachableError as error:
-        if close is not None:
-            close()
         finding = Finding(FindingKind.UNREACHABLE, Severity.ERROR, target, str(error))
         judged = judge([(finding, (card_location,))], policy, today)
         outcome = ArtifactOutcome(target, None, "model", ArtifactStatus.INCOMPLETE, None, (), (reference,))
         return GateResult("check", folder.as_posix(), policy, today, (reference,), (), (outcome,), tuple(judged))
-    if close is not None:
-        close()
     outcome, findings = _outcome(result, target, (reference,), knowledge, policy)
     findings += folder_findings
     too_permissive = any(
@@ -345,7 +387,15 @@ def check_model_folder(
     judged = judge(located, policy, today)
     blocked = {f.artifact for f in judged if f.blocks(policy.fail_on)}
     return GateResult(
-        "check", folder.as_posix(), policy, today, (reference,), (), (_settle(outcome, blocked),), tuple(judged), card
+        "check",
+        folder.as_posix(),
+        policy,
+        today,
+        (reference,),
+        (),
+        (settle_outcome(outcome, blocked),),
+        tuple(judged),
+        card=card,
     )
 
 
@@ -377,14 +427,10 @@ def _folder_facts(folder: Path, target: ArtifactId, knowledge: Knowledge) -> tup
     return replace(facts, name=folder.name), findings
 
 
-def _ancestor_resolver(knowledge: Knowledge, hub: HubSettings | None) -> tuple[Resolver, Callable[[], None] | None]:
-    """The registry, then (with `hub`) the Hub through the cache; an unreachable Hub raises."""
-    if hub is None:
-        return registry_resolver(knowledge), None
-    from licaudit.sources.resolution import open_source
-    from licaudit.terms.identify import CatalogIdentifier
-
-    source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog))
+def _ancestor_resolver(knowledge: Knowledge, source: LayeredSource | None) -> Resolver:
+    """The registry, then (with a source) the Hub through the cache; an unreachable Hub raises."""
+    if source is None:
+        return registry_resolver(knowledge)
 
     def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
         found = source.lookup(artifact)
@@ -392,7 +438,15 @@ def _ancestor_resolver(knowledge: Knowledge, hub: HubSettings | None) -> tuple[R
             raise SourceUnreachableError(artifact, found.unreachable)
         return found.facts
 
-    return resolve, source.close
+    return resolve
+
+
+def _open(knowledge: Knowledge, hub: HubSettings) -> LayeredSource:
+    """One source for a whole gate run, for callers that did not open their own."""
+    from licaudit.sources.resolution import open_source
+    from licaudit.terms.identify import CatalogIdentifier
+
+    return open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog))
 
 
 def write_card_fix(folder: Path, card: CardCheck) -> bool:

@@ -30,7 +30,6 @@ class HubSettings:
     burst: int = 500  # the bucket's size: the anonymous Hub API quota of one 5-minute window
     workers: int = 8
     cache_dir: str | None = None  # None: licaudit's cache folder
-    wants_listing: bool = False  # --descendants: the Hub is asked even for a registry target
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
 
     def resolved_endpoint(self) -> str:
