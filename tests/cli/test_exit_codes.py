@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 import licaudit.gate.repository
 import licaudit.plugins.report
+import licaudit.sources.dpi.store
 import licaudit.sources.resolution  # noqa: F401 - these bind patched names with `from ... import`:
 
 # imported before any test patches them, so a lazily imported module never keeps the fault.
@@ -47,7 +48,7 @@ def fail_writing(report: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 # stage -> the licaudit function replaced by `boom` (its caller, in that stage, is the innermost
 # licaudit frame the error passes through)
 TRACE_STAGES = {
-    "source": "licaudit.sources.registry.normalise_id",
+    "source": "licaudit.sources.registry.ref_key",
     "lineage": "licaudit.lineage.graph.LineageGraph.add_edge",
     "propagation": "licaudit.terms.propagation._propagate",
     "policy": "licaudit.policy.verdicts._judge",
