@@ -12,15 +12,17 @@ import queue
 import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from licaudit.artifacts import ArtifactId
 from licaudit.findings import Finding
 from licaudit.lineage.fan_out import Deadline, TraceBudget, bound_parents, is_stand_in, not_looked_up
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.resolution import Lookup
+
+if TYPE_CHECKING:  # concurrent.futures is imported only when a lookup needs the network
+    from concurrent.futures import Future
 
 
 class LookupSource(Protocol):
@@ -141,6 +143,8 @@ def crawl_ancestors(
     try:
         ask_parents(root, 0)
         settle()
+        if pending:
+            from concurrent.futures import FIRST_COMPLETED, wait
         while pending:
             finished, _ = wait(pending, timeout=deadline.left(), return_when=FIRST_COMPLETED)
             if not finished:  # the time budget ran out with lookups in flight: they are abandoned
@@ -198,6 +202,8 @@ class LookupPool:
                 future.set_exception(error)
 
     def submit(self, lookup: Callable[[ArtifactId], Lookup], artifact: ArtifactId) -> Future[Lookup]:
+        from concurrent.futures import Future
+
         future: Future[Lookup] = Future()
         self._jobs.put((lookup, artifact, future))
         return future

@@ -7,7 +7,7 @@ import pytest
 
 from tests.sources.misbehaving_hub import SCENARIOS, Scenario, run_cli_against
 
-FAST = {"timeout": 0.5, "retries": 1}
+FAST = {"timeout": 1.0, "retries": 1}  # short, for the hang; the server answers the rest at once
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
@@ -21,12 +21,12 @@ def test_each_transport_fault_ends_with_its_exit_code_and_a_json_document(scenar
     kind = "usage" if scenario.expected_exit == 2 else "unreachable-source"
     assert document["error"]["kind"] == kind, document
     assert document["error"]["message"] and document["schema_version"]
-    assert float(row["seconds"]) < 15, row  # `hang`: two 0.5 s timeouts and a backoff, never the 30 s hang
+    assert float(row["seconds"]) < 20, row  # `hang`: two 1 s timeouts and a backoff, never the 30 s hang
 
 
 def test_a_redirect_loop_is_followed_once_not_retried() -> None:
     loop = next(s for s in SCENARIOS if s.name == "redirect loop")
-    row = run_cli_against(loop, "text", timeout=0.5, retries=3)
+    row = run_cli_against(loop, "text", timeout=5.0, retries=3)
     assert row["exit"] == 3 and not row["traceback"], row
     assert row["requests"] == 21, row  # one request and its 20 redirects; a retry would double it
     assert "redirect loop" in str(row["stderr"])
@@ -34,5 +34,5 @@ def test_a_redirect_loop_is_followed_once_not_retried() -> None:
 
 def test_a_500_is_retried() -> None:
     down = next(s for s in SCENARIOS if s.name == "HTTP 500 forever")
-    row = run_cli_against(down, "text", timeout=0.5, retries=2)
+    row = run_cli_against(down, "text", timeout=5.0, retries=2)
     assert row["exit"] == 3 and row["requests"] == 3, row
