@@ -1,10 +1,12 @@
-"""A fuzzing find, end to end: a card whose license crashed the normaliser now traces as unknown."""
+"""Crashes found by fuzzing and by the fault scenarios, each pinned where it was found."""
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from licaudit.cli import app
+from licaudit.sources.cards.license_text import LicenseFetchError, fetch_license_url
 from tests.sources.hub_server import HubServer
 
 
@@ -13,3 +15,9 @@ def test_a_card_with_an_unbalanced_license_expression_is_unknown_not_a_crash(hub
     result = CliRunner().invoke(app, ["trace", "fuzz/card", "--timeout", "2"])
     assert result.exit_code == 1, result.output  # unknown fails the gate: never 70, never allowed
     assert "unknown" in result.stdout.lower()
+
+
+def test_a_license_link_whose_host_cannot_be_parsed_is_a_fetch_error_not_a_crash() -> None:
+    link = "http://" + "a" * 70 + ".com/LICENSE"  # urllib3's LocationParseError got past requests
+    with pytest.raises(LicenseFetchError, match="invalid URL"):
+        fetch_license_url(link, 1.0)

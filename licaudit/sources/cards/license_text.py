@@ -51,3 +51,5 @@ def fetch_license_url(url: str, timeout: float, max_bytes: int = MAX_LICENSE_BYT
                 raise LicenseFetchError(str(rejected)) from None
     except requests.RequestException as error:
         raise LicenseFetchError(type(error).__name__) from None
+    except (ValueError, UnicodeError) as error:  # urllib3's LocationParseError: a host label too long
+        raise LicenseFetchError(f"invalid URL ({type(error).__name__})") from None
