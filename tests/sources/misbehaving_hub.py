@@ -170,8 +170,11 @@ def run_cli_against(
     hub.model(TARGET, "---\nlicense: mit\n---\n")
     try:
         with tempfile.TemporaryDirectory() as folder:
+            # A clean environment: nothing of the calling process (proxies, offline switches a
+            # test fixture set) may change what the child does.
+            kept = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
             env = {
-                **os.environ,
+                **{name: os.environ[name] for name in kept if name in os.environ},
                 "PYTHONPATH": str(ROOT),
                 "HF_ENDPOINT": hub.url,
                 "HF_HUB_CACHE": f"{folder}/hf",
