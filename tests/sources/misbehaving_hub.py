@@ -150,6 +150,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("hang", _fault_forever(Fault(hang=30.0))),
     Scenario("HTTP 500 forever", _fault_forever(Fault(500))),
     Scenario("HTTP 429 forever", _fault_forever(Fault(429, {"Retry-After": "1"}))),
+    Scenario("HTTP 400 (not retried)", _fault_forever(Fault(400))),
     Scenario("TLS to a plain-HTTP server", _tls),
     Scenario("dead HTTP proxy", _dead_proxy),
     Scenario("SOCKS proxy", _socks_proxy),

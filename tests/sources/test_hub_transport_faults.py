@@ -36,3 +36,9 @@ def test_a_500_is_retried() -> None:
     down = next(s for s in SCENARIOS if s.name == "HTTP 500 forever")
     row = run_cli_against(down, "text", timeout=5.0, retries=2)
     assert row["exit"] == 3 and row["requests"] == 3, row
+
+
+def test_a_400_is_not_retried() -> None:
+    bad = next(s for s in SCENARIOS if s.name == "HTTP 400 (not retried)")
+    row = run_cli_against(bad, "text", timeout=5.0, retries=3)
+    assert row["exit"] == 3 and row["requests"] == 1, row

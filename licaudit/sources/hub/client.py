@@ -74,6 +74,14 @@ class _Offline(Exception):
     pass
 
 
+def _unexpected_status(status: int) -> Exception:
+    """A status the Hub does not answer to a good request: a 4xx (400, 405, 410, ...) repeats itself
+    on a retry; an unlisted 5xx may pass."""
+    if 400 <= status < 500 and status not in (408, 425):
+        return _Permanent(f"HTTP {status}; not retried")
+    return _Transient(f"HTTP {status}")
+
+
 class _Permanent(Exception):
     """A failure a retry would repeat (redirect loop, TLS, proxy, invalid URL, undecodable body)."""
 
@@ -189,7 +197,7 @@ class HubClient:
             if status in _RETRY_STATUS:
                 retry_after = parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
                 raise _Transient(f"HTTP {status}", retry_after) from None
-            raise _Transient(f"HTTP {status}") from None
+            raise _unexpected_status(status) from None
         except ConnectionError as error:  # huggingface_hub's OfflineModeIsEnabled: no point retrying
             raise _Offline(type(error).__name__) from None
         except httpx2.TimeoutException:
@@ -368,7 +376,7 @@ class HubClient:
             if status in _RETRY_STATUS:
                 raise _Transient(f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After")))
             if status >= 400:
-                raise _Transient(f"HTTP {status}")
+                raise _unexpected_status(status)
             try:
                 return read_bounded(response.iter_bytes(65536), limit, response.headers.get("Content-Length"), deadline)
             except BodyRejected as rejected:
