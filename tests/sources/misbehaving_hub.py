@@ -97,6 +97,7 @@ class Scenario:
     apply: Callable[[MisbehavingHub, str], dict[str, str]]
     expected_exit: int = 3
     flags: tuple[str, ...] = field(default=())
+    own_process: bool = False  # huggingface_hub's one HTTP session reads proxies once per process
 
 
 def _on_info(what: str) -> Callable[[MisbehavingHub, str], dict[str, str]]:
@@ -152,8 +153,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("HTTP 429 forever", _fault_forever(Fault(429, {"Retry-After": "1"}))),
     Scenario("HTTP 400 (not retried)", _fault_forever(Fault(400))),
     Scenario("TLS to a plain-HTTP server", _tls),
-    Scenario("dead HTTP proxy", _dead_proxy),
-    Scenario("SOCKS proxy", _socks_proxy),
+    Scenario("dead HTTP proxy", _dead_proxy, own_process=True),
+    Scenario("SOCKS proxy", _socks_proxy, own_process=True),
     Scenario("invalid endpoint URL", _invalid_endpoint, expected_exit=2),  # a configuration error
     Scenario("connection refused", _refused),
 )

@@ -3,16 +3,64 @@ JSON document on stdout with `--format json`, no traceback, and no retry where n
 
 from __future__ import annotations
 
-import pytest
+import json
+import time
+from pathlib import Path
 
-from tests.sources.misbehaving_hub import SCENARIOS, Scenario, run_cli_against
+import pytest
+from typer.testing import CliRunner
+
+from licaudit.cli import app
+from tests.sources.misbehaving_hub import SCENARIOS, TARGET, MisbehavingHub, Scenario, run_cli_against
 
 FAST = {"timeout": 1.0, "retries": 1}  # short, for the hang; the server answers the rest at once
 
 
+def run_in_this_process(scenario: Scenario, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, object]:
+    """The CLI in this process (no interpreter start-up) against the scenario: the same row."""
+    from huggingface_hub import constants
+
+    hub = MisbehavingHub().start()
+    hub.model(TARGET, "---\nlicense: mit\n---\n")
+    try:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+        for name, value in scenario.apply(hub, TARGET).items():
+            monkeypatch.setenv(name, value)
+        argv = [
+            "trace",
+            TARGET,
+            "--format",
+            "json",
+            "--timeout",
+            str(FAST["timeout"]),
+            "--retries",
+            str(FAST["retries"]),
+        ]
+        started = time.perf_counter()
+        result = CliRunner().invoke(app, argv)
+        seconds = time.perf_counter() - started
+    finally:
+        hub.stop()
+    return {
+        "exit": result.exit_code,
+        "seconds": seconds,
+        "traceback": result.exception is not None and not isinstance(result.exception, SystemExit),
+        "document": json.loads(result.stdout) if result.stdout.strip() else None,
+        "stderr": result.stderr,
+    }
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_each_transport_fault_ends_with_its_exit_code_and_a_json_document(scenario: Scenario) -> None:
-    row = run_cli_against(scenario, "json", **FAST)  # type: ignore[arg-type]
+def test_each_transport_fault_ends_with_its_exit_code_and_a_json_document(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if scenario.own_process:
+        row = run_cli_against(scenario, "json", **FAST)  # type: ignore[arg-type]
+    else:
+        row = run_in_this_process(scenario, monkeypatch, tmp_path)
     assert row["exit"] == scenario.expected_exit, row
     assert not row["traceback"], row
     document = row["document"]
