@@ -160,6 +160,9 @@ class PythonReader:
                 continue  # a command line: read whole by the shell reader
             for child, child_message in _children(node, message):
                 start = getattr(child, "lineno", None)
+                decorators = getattr(child, "decorator_list", None)
+                if decorators:
+                    start = min(start or 1, *(d.lineno for d in decorators))
                 if start is not None:
                     end = getattr(child, "end_lineno", None) or start
                     index = bisect.bisect_left(candidates, start)
@@ -406,8 +409,7 @@ class PythonReader:
             words = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
             if len(words) < 2 or not any(_COMMAND_FLAG.match(w) for w in words):
                 return False
-            found = scan_command_words([(w, self._at(node)) for w in words], "command")
-            self.found.extend(found)
+            self._extend(scan_command_words([(w, self._at(node)) for w in words], "command"))
             return True
         try:
             texts = self.values(node, scope, getattr(node, "lineno", 1), keep_unknown=True)
@@ -418,8 +420,14 @@ class PythonReader:
             return False
         location = self._at(node)
         for text in commands:
-            self.found.extend(scan_command_words([(w, location) for w in text.split()], "command"))
+            self._extend(scan_command_words([(w, location) for w in text.split()], "command"))
         return True
+
+    def _extend(self, found: FileScan) -> None:
+        for reference in found.references:
+            self._add(reference)
+        found.references = []
+        self.found.extend(found)
 
     # --- values -----------------------------------------------------------------------------
 

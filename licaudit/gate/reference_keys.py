@@ -21,7 +21,7 @@ MODEL_NAMES = frozenset(
 DATASET_NAMES = frozenset(
     {"dataset", "dataset_name", "dataset_id", "dataset_path", "dataset_id_or_path", "data_path", "dataset_repo"}
     | {"train_dataset", "eval_dataset", "training_dataset", "dataset_repo_id", "train_dataset_name"}
-    | {"dataset_mixture", "dataset_mixer"}
+    | {"dataset_mixture", "dataset_mixer", "datasets"}
 )
 # A name that ends like these names an artifact too (`default_model`, `draft_model_id`, `eval_dataset_name`).
 _MODEL_SUFFIXES = ("_model", "_model_id", "_model_name", "_model_path", "_model_name_or_path", "_tokenizer")

@@ -29,6 +29,17 @@ class Reference:
     template: str | None = field(default=None, compare=False)
 
 
+def reference_order(reference: Reference) -> tuple[object, ...]:
+    """A total order for sorting (a None artifact beside a named one at one place must not compare)."""
+    return (
+        reference.location,
+        reference.kind.value,
+        reference.artifact or "",
+        reference.via,
+        reference.expression or "",
+    )
+
+
 @dataclass(frozen=True, order=True)
 class SkippedFile:
     location: Location

@@ -22,7 +22,7 @@ from pathlib import Path
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.errors import SourceUnreachableError, UnknownArtifactError
 from licaudit.findings import Finding, FindingKind, Severity
-from licaudit.gate.scanner import Reference, ReferenceKind, SkippedFile, scan_repository
+from licaudit.gate.scanner import Reference, ReferenceKind, SkippedFile, reference_order, scan_repository
 from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.lineage.build import Resolver
 from licaudit.locations import Location
@@ -149,7 +149,7 @@ def gate_repository(
         )
         for entry in policy.artifacts
     ]
-    references = sorted([*scan.references, *manifest])
+    references = sorted([*scan.references, *manifest], key=reference_order)
     return evaluate_references(
         "gate", root.as_posix(), references, scan.skipped, policy, knowledge, today or default_today(), resolve, hub
     )

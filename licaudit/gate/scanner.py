@@ -23,7 +23,15 @@ from licaudit.gate.eval_tasks import is_task_template
 from licaudit.gate.notebooks import scan_notebook_text
 from licaudit.gate.python_code import PythonReader
 from licaudit.gate.reference_keys import hub_value
-from licaudit.gate.references import FileScan, PendingName, Reference, ReferenceKind, ShortName, SkippedFile
+from licaudit.gate.references import (
+    FileScan,
+    PendingName,
+    Reference,
+    ReferenceKind,
+    ShortName,
+    SkippedFile,
+    reference_order,
+)
 from licaudit.gate.shell_commands import scan_shell_text
 from licaudit.gate.training_configs import DATASET_KEYS, MODEL_KEYS, scan_config_text
 from licaudit.locations import Location
@@ -37,6 +45,7 @@ __all__ = [
     "RepositoryScan",
     "SkippedFile",
     "is_hub_id",
+    "reference_order",
     "scan_config_file",
     "scan_python_file",
     "scan_python_source",
@@ -120,7 +129,11 @@ def _combine(root: Path, files: list[str], results: list[FileScan]) -> Repositor
             uses.append(reference)
     skipped = [found.skipped for found in results if found.skipped is not None]
     return RepositoryScan(
-        str(root), tuple(sorted(set(uses))), tuple(sorted(skipped)), len(files), tuple(sorted(set(produced)))
+        str(root),
+        tuple(sorted(set(uses), key=reference_order)),
+        tuple(sorted(skipped)),
+        len(files),
+        tuple(sorted(set(produced), key=reference_order)),
     )
 
 
@@ -204,7 +217,7 @@ def read_python_source(text: str, relative: str) -> FileScan:
 def scan_python_source(text: str, relative: str) -> tuple[list[Reference], SkippedFile | None]:
     """One Python file on its own: its references (names imported from other files stay unresolved)."""
     found = read_python_source(text, relative)
-    return sorted(found.references), found.skipped
+    return sorted(found.references, key=reference_order), found.skipped
 
 
 def scan_python_file(path: Path, relative: str) -> tuple[list[Reference], SkippedFile | None]:
