@@ -64,7 +64,9 @@ def test_what_the_repository_writes_and_reads_back_is_produced_not_used(tmp_path
                 'args = TrainingArguments(output_dir="gemma-dolly", hub_model_id="me/gemma-dolly")\n'
                 'model = AutoModel.from_pretrained("org/gemma")\n'
             ),
-            "infer.py": 'a = AutoModel.from_pretrained("gemma-dolly")\nb = AutoModel.from_pretrained("me/gemma-dolly")\n',
+            "infer.py": (
+                'a = AutoModel.from_pretrained("gemma-dolly")\nb = AutoModel.from_pretrained("me/gemma-dolly")\n'
+            ),
         },
     )
     scan = scan_repository(root)
