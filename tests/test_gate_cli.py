@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import textwrap
@@ -368,6 +369,25 @@ def test_golden_reports_are_byte_identical_across_runs(golden_world: list[str], 
     if fmt == "sarif":
         validate_sarif(stdout)
     compare_golden(golden, stdout)
+
+
+def test_golden_text_report_reads_in_an_80_column_log(golden_world: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, stdout, _ = gate(*golden_world)
+    assert code == 1
+    compare_golden("gate.txt", stdout)
+    lines = stdout.splitlines()
+    findings = [line for line in lines if re.match(r"^[\w./<>-]+:\d+:\d+: (error|warning|info|waived) [a-z-]+ ", line)]
+    assert findings and all(" unresolvable-reference " not in line for line in findings)
+    assert sum("known only at run time" in line for line in lines) == 1  # counted on one line
+    assert lines[-1].startswith("licaudit gate: FAILED · ")
+    _, listed, _ = gate(*golden_world, "--show-unresolved")
+    unresolved = [line for line in listed.splitlines() if " unresolvable-reference " in line]
+    assert unresolved == [
+        'train.py:11:49: warning unresolvable-reference f"org/{name}": AutoModelForCausalLM.from_pretrained('
+        'f"org/{name}") at train.py:11 loads a value known only at run time; name what it loads in the '
+        "`artifacts:` manifest (template org/{})"
+    ]
 
 
 def test_output_file_gets_the_same_report(golden_world: list[str], tmp_path: Path) -> None:

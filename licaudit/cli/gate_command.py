@@ -17,6 +17,7 @@ from licaudit.cli.options import (
     ReportFormat,
     ReportFormatOption,
     RulesOption,
+    ShowUnresolvedOption,
     TodayOption,
     load_knowledge_or_fail,
 )
@@ -58,11 +59,13 @@ def _gate_run(
     return knowledge, policy.with_fail_on(Severity(fail_on.value) if fail_on else None), day
 
 
-def _gate_report(result: "GateResult", output_format: ReportFormat, output: Path | None) -> None:
+def _gate_report(
+    result: "GateResult", output_format: ReportFormat, output: Path | None, show_unresolved: bool = False
+) -> None:
     if output_format is ReportFormat.TEXT:
         from licaudit.reports.gate_text import render_gate_text
 
-        emit_rendered(lambda console: render_gate_text(result, console), output)
+        emit_rendered(lambda console: render_gate_text(result, console, show_unresolved), output)
     elif output_format is ReportFormat.JSON:
         from licaudit.reports.gate_json import render_gate_json
 
@@ -89,6 +92,7 @@ def gate(
     rules: RulesOption = None,
     registry: RegistryOption = None,
     offline: OfflineOption = False,
+    show_unresolved: ShowUnresolvedOption = False,
 ) -> None:
     """Find the models and datasets a repository uses and check them against the policy."""
     from licaudit.errors import LicauditError
@@ -102,7 +106,7 @@ def gate(
         result = gate_repository(path, run_policy, knowledge, day, hub=HubSettings(offline=offline))
     except LicauditError as error:
         fail(str(error))
-    _gate_report(result, output_format, output)
+    _gate_report(result, output_format, output, show_unresolved)
 
 
 @app.command()
@@ -117,6 +121,7 @@ def check(
     rules: RulesOption = None,
     registry: RegistryOption = None,
     offline: OfflineOption = False,
+    show_unresolved: ShowUnresolvedOption = False,
 ) -> None:
     """Pre-release check: resolve a model folder's lineage and check what its card declares."""
     from licaudit.errors import LicauditError
@@ -133,4 +138,4 @@ def check(
             result = check_model_folder(folder, run_policy, knowledge, day, hub=HubSettings(offline=offline))
     except (LicauditError, OSError) as error:
         fail(str(error))
-    _gate_report(result, output_format, output)
+    _gate_report(result, output_format, output, show_unresolved)

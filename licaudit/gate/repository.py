@@ -80,6 +80,7 @@ class GateResult:
     artifacts: tuple[ArtifactOutcome, ...]
     findings: tuple[GateFinding, ...]
     card: CardCheck | None = field(default=None, kw_only=True)
+    produced: tuple[Reference, ...] = field(default=(), kw_only=True)  # outputs the repository writes: never gated
 
     @property
     def refusals(self) -> tuple[str, ...]:
@@ -170,9 +171,10 @@ def gate_repository(
         for entry in policy.artifacts
     ]
     references = sorted([*scan.references, *manifest], key=reference_order)
-    return evaluate_references(
+    result = evaluate_references(
         "gate", root.as_posix(), references, scan.skipped, policy, knowledge, today or default_today(), resolve, hub
     )
+    return replace(result, produced=scan.produced)
 
 
 def evaluate_references(

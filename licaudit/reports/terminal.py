@@ -47,6 +47,41 @@ def lineage_tree(result: TraceResult) -> Tree:
     return tree
 
 
+def lineage_lines(result: TraceResult) -> list[Text]:
+    """The lineage tree as plain lines (guides drawn here), for reports whose lines must never be cut."""
+    lines = [_node_label(result, result.target, None)]
+    _parent_lines(result, result.target, "", {result.target}, (result.target,), lines)
+    return lines
+
+
+def _parent_lines(
+    result: TraceResult,
+    artifact: ArtifactId,
+    indent: str,
+    shown: set[ArtifactId],
+    stack: tuple[ArtifactId, ...],
+    lines: list[Text],
+) -> None:
+    edges = list(result.graph.parent_edges(artifact))
+    for index, edge in enumerate(edges):
+        last = index == len(edges) - 1
+        guide = Text(indent + ("└── " if last else "├── "), style="dim")
+        if edge.parent in stack:
+            label = Text.assemble(
+                safe(edge.relation.value, "italic cyan"), " ", safe(edge.parent, "bold"), (" (cycle)", "red")
+            )
+            lines.append(guide.append_text(label))
+            continue
+        label = _node_label(result, edge.parent, edge.relation.value)
+        if edge.parent in shown:
+            lines.append(guide.append_text(label.append(" (see above)", style="dim")))
+            continue
+        shown.add(edge.parent)
+        lines.append(guide.append_text(label))
+        deeper = indent + ("    " if last else "│   ")
+        _parent_lines(result, edge.parent, deeper, shown, (*stack, edge.parent), lines)
+
+
 def _add_parents(
     result: TraceResult, branch: Tree, artifact: ArtifactId, shown: set[ArtifactId], stack: tuple[ArtifactId, ...]
 ) -> None:
