@@ -74,8 +74,8 @@ def render_gate_text(result: GateResult, console: Console, show_unresolved: bool
                 line(Text("  ").append_text(text))
     if result.card is not None and result.card.needs_fix:
         line(Text("corrected front matter (write it with --fix):", style="bold"))
-        for text in result.card.corrected_front_matter.splitlines():
-            line(Text("  " + clean_text(text)))
+        for front in result.card.corrected_front_matter.splitlines():
+            line(Text("  " + clean_text(front)))
     line(_summary(result))
 
 
