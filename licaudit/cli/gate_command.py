@@ -93,17 +93,32 @@ def gate(
     registry: RegistryOption = None,
     offline: OfflineOption = False,
     show_unresolved: ShowUnresolvedOption = False,
+    hf_cache: Annotated[
+        bool,
+        typer.Option(
+            "--hf-cache",
+            help="Gate every model and dataset in the local Hugging Face cache (HF_HUB_CACHE) instead of the "
+            "repository's code; PATH is where the policy is looked for.",
+        ),
+    ] = False,
 ) -> None:
     """Find the models and datasets a repository uses and check them against the policy."""
     from licaudit.errors import LicauditError
-    from licaudit.gate import gate_repository
+    from licaudit.gate import gate_hf_cache, gate_repository
     from licaudit.sources.hub.settings import HubSettings
+    from licaudit.sources.local.hf_cache import default_cache_folder
 
     if not path.is_dir():
         fail(f"{path} is not a directory")
+    cache = default_cache_folder()
+    if hf_cache and not cache.is_dir():
+        fail(f"no Hugging Face cache at {cache} (set HF_HUB_CACHE or HF_HOME)")
     knowledge, run_policy, day = _gate_run(path, policy, fail_on, today, rules, registry)
     try:
-        result = gate_repository(path, run_policy, knowledge, day, hub=HubSettings(offline=offline))
+        if hf_cache:
+            result = gate_hf_cache(cache, run_policy, knowledge, day, hub=HubSettings(offline=offline))
+        else:
+            result = gate_repository(path, run_policy, knowledge, day, hub=HubSettings(offline=offline))
     except LicauditError as error:
         fail(str(error))
     _gate_report(result, output_format, output, show_unresolved)
