@@ -58,10 +58,9 @@ _OTHER_WORDS: tuple[str, ...] = (
 )
 _OTHER_WORDS += ("hub_model_id", "create_repo", "upload_", "--")
 # A line that assigns or declares a name that may name an artifact.
-_NAMED_VALUE = re.compile(
-    r"(?i:model|dataset|tokenizer|checkpoint|data_path|lora_weights|adapter|pretrained)\w*\s*[:=]"
-)
-_TRIGGER = re.compile("|".join(re.escape(w) for w in (*_LOADER_WORDS, *_OTHER_WORDS)) + "|" + _NAMED_VALUE.pattern)
+# Matched against the lower-cased text: one pass, no case-insensitive alternatives.
+_NAMED_VALUE = r"(?:model|dataset|tokenizer|checkpoint|data_path|lora_weights|adapter|pretrained)\w*\s*[:=]"
+_TRIGGER = re.compile("|".join(re.escape(w.lower()) for w in (*_LOADER_WORDS, *_OTHER_WORDS)) + "|" + _NAMED_VALUE)
 _COMMAND_FLAG = re.compile(r"--(model|base|data|tokenizer|lora|adapter|peft|checkpoint|pretrained)", re.IGNORECASE)
 _MESSAGE_CALLS = frozenset({"print", "echo", "secho", "warn", "warning", "info", "debug", "error", "exception"})
 _MESSAGE_CALLS |= frozenset({"critical", "log", "fatal", "write"})
@@ -405,6 +404,8 @@ class PythonReader:
         arguments: read by the shell reader, with `{name}` parts resolved here. True when handled."""
         from licaudit.gate.shell_commands import scan_command_words
 
+        if not _may_hold_flags(node):
+            return False
         if isinstance(node, (ast.List, ast.Tuple)):
             words = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
             if len(words) < 2 or not any(_COMMAND_FLAG.match(w) for w in words):
@@ -813,8 +814,17 @@ def _target_paths(target: ast.expr, prefix: tuple[int, ...] = ()) -> Iterator[tu
         yield from _target_paths(target.value, prefix)
 
 
+_SPECIAL_PARENTS = (ast.Expr, ast.Assert, ast.Raise, ast.Call)
+_LEAVES = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)  # nothing below them
+
+
 def _children(node: ast.AST, message: bool) -> Iterator[tuple[ast.AST, bool]]:
     """Child nodes, each marked when it sits in a message (assert, raise, print, logging, help text)."""
+    if not isinstance(node, _SPECIAL_PARENTS):
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, _LEAVES):
+                yield child, message
+        return
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
         return  # a docstring or a bare string: documentation
     if isinstance(node, ast.Assert):
@@ -843,7 +853,10 @@ def _candidate_lines(text: str) -> list[int]:
     """1-based lines that may hold a reference: only subtrees spanning one of them are walked."""
     lines: list[int] = []
     line, position = 1, 0
-    for match in _TRIGGER.finditer(text):
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters change length when lower-cased: keep offsets exact
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    for match in _TRIGGER.finditer(lowered):
         line += text.count("\n", position, match.start())
         position = match.start()
         if not lines or lines[-1] != line:
@@ -927,6 +940,14 @@ def _every(container: ast.AST, again: Callable[[ast.AST], list[Value]]) -> list[
     """Every value of a literal container (the key is known only at run time)."""
     items = container.values if isinstance(container, ast.Dict) else getattr(container, "elts", [])
     return [x for v in items for x in _try(again, v)]
+
+
+def _may_hold_flags(node: ast.expr) -> bool:
+    """A cheap test before resolving: some literal part of the text holds `--`."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and "--" in node.value
+    parts = node.values if isinstance(node, ast.JoinedStr) else getattr(node, "elts", [])
+    return any(isinstance(p, ast.Constant) and isinstance(p.value, str) and "--" in p.value for p in parts)
 
 
 _LITERALS = (ast.Constant, ast.JoinedStr, ast.Dict, ast.List, ast.Tuple)

@@ -4,6 +4,7 @@ and which values can be Hub ids at all (not a local folder, an API model name or
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from licaudit.artifact_ref import is_hub_id
 from licaudit.gate.references import ReferenceKind
@@ -87,6 +88,7 @@ def is_output_name(name: str) -> bool:
     return key in OUTPUT_NAMES or key.startswith(("output_", "save_", "push_"))
 
 
+@lru_cache(maxsize=65_536)  # a repository names the same few ids in hundreds of places
 def hub_value(text: str, kind: ReferenceKind, bare: bool) -> str | None:
     """`text` as a Hub id, or None when it cannot be one here.
 
