@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from licaudit.terms.propagation import Propagator
 
 if TYPE_CHECKING:  # the crawl machinery is imported only when a trace needs it
     from licaudit.lineage.crawl import Crawl, ProgressCallback
+    from licaudit.sources.resolution import LayeredSource
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,11 @@ def trace(
     knowledge: Knowledge,
     resolve: Resolver | None = None,
     progress: ProgressCallback | None = None,
+    source: LayeredSource | None = None,
 ) -> TraceResult:
+    """Trace `target` and decide its verdicts. Ancestors come from `resolve`, else (with Hub
+    settings) from `source`, the command run's open source, else the registry alone. Without a
+    source, a trace that must reach the Hub opens one for its own duration and closes it."""
     unknown_uses = [u for u in settings.uses if u not in knowledge.rules.uses]
     if unknown_uses:
         raise UsageError(f"unknown use(s) {unknown_uses}; known: {sorted(knowledge.rules.uses)}")
@@ -67,17 +73,26 @@ def trace(
     descendants: tuple[Descendant, ...] = ()
     incomplete = False
     if resolve is None and settings.hub is not None and _needs_crawl(target, settings, settings.hub, knowledge):
-        crawl, descendants, incomplete = _crawl_hub(target, settings, settings.hub, knowledge, progress)
+        crawl, descendants, incomplete = _crawl_hub(target, settings, settings.hub, knowledge, progress, source)
         resolve = crawl.resolve
+    layered: list[Finding] = []  # what the layer below the registry said of the parents it answered
+    close: Callable[[], None] | None = None
+    if resolve is None and settings.hub is not None:
+        resolve, close = _registry_then_layers(knowledge, settings.hub, layered, source)
     resolve = resolve or registry_resolver(knowledge)
-    facts = resolve(ArtifactId(target)) if crawl is None else crawl.target.facts
-    if facts is None:
-        if crawl is not None and crawl.target.unreachable:
-            raise SourceUnreachableError(target, crawl.target.unreachable)
-        suggestions = list(crawl.target.suggestions) if crawl is not None else []
-        raise UnknownArtifactError(target, suggestions or knowledge.registry.suggest(target))
-    graph, findings = build_lineage(facts, resolve, settings.max_depth)
+    try:
+        facts = resolve(ArtifactId(target)) if crawl is None else crawl.target.facts
+        if facts is None:
+            if crawl is not None and crawl.target.unreachable:
+                raise SourceUnreachableError(target, crawl.target.unreachable)
+            suggestions = list(crawl.target.suggestions) if crawl is not None else []
+            raise UnknownArtifactError(target, suggestions or knowledge.registry.suggest(target))
+        graph, findings = build_lineage(facts, resolve, settings.max_depth)
+    finally:
+        if close is not None:
+            close()
     findings += crawl.findings() if crawl is not None else []
+    findings += layered
     verdicts: dict[str, dict[str, Verdict]] = {}
     propagator = Propagator(graph, knowledge.normaliser, knowledge.rules)
     for use in settings.uses:
@@ -88,6 +103,35 @@ def trace(
     findings += declared_vs_effective(graph, knowledge.normaliser, knowledge.rules, verdicts)
     ordered = sorted(findings, key=lambda f: (f.severity != "error", f.kind.value, f.artifact, f.message))
     return TraceResult(facts.id, settings, graph, verdicts, tuple(ordered), knowledge, descendants, incomplete)
+
+
+def _registry_then_layers(
+    knowledge: Knowledge, hub: HubSettings, findings: list[Finding], source: LayeredSource | None
+) -> tuple[Resolver, Callable[[], None]]:
+    """A registry trace: the registry, then the imported Data Provenance Collection for a parent the
+    registry misses (through the command's source, else one opened only then: a registry that knows
+    every ancestor costs nothing more); never the network."""
+    opened: list[LayeredSource] = [source.for_target(use_hub=False)] if source is not None else []
+
+    def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
+        curated = knowledge.registry.get(artifact)
+        if curated is not None:
+            return curated
+        if not opened:
+            from licaudit.sources.resolution import open_source
+            from licaudit.terms.identify import CatalogIdentifier
+
+            opened.append(open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub=False))
+        found = opened[0].lookup(artifact)
+        findings.extend(f for f in found.findings if f not in findings)
+        return found.facts
+
+    def close() -> None:
+        if source is None:  # the command closes its own
+            for own in opened:
+                own.close()
+
+    return resolve, close
 
 
 def registry_resolver(knowledge: Knowledge) -> Resolver:
@@ -117,35 +161,46 @@ def _needs_crawl(target: str, settings: TraceSettings, hub: HubSettings, knowled
 
 
 def _crawl_hub(
-    target: str, settings: TraceSettings, hub: HubSettings, knowledge: Knowledge, progress: ProgressCallback | None
+    target: str,
+    settings: TraceSettings,
+    hub: HubSettings,
+    knowledge: Knowledge,
+    progress: ProgressCallback | None,
+    source: LayeredSource | None,
 ) -> tuple[Crawl, tuple[Descendant, ...], bool]:
     """Ancestors through the registry, local folders and the Hub (via the cache); a registry target
     is traced from the registry alone unless cards are checked, so it never needs the network."""
     from licaudit.artifact_ref import is_local_folder
-    from licaudit.lineage.crawl import crawl_ancestors
     from licaudit.sources.resolution import open_source
     from licaudit.terms.identify import CatalogIdentifier
 
     use_hub = hub.check_cards or is_local_folder(target) or knowledge.registry.get(target) is None
-    hub = replace(hub, wants_listing=settings.descendants > 0)
-    source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub)
-    try:
-        crawl = crawl_ancestors(ArtifactId(target), source, settings.max_depth, hub.workers, progress)
-        incomplete = crawl.incomplete
-        found: tuple[Descendant, ...] = ()
-        if settings.descendants and crawl.target.facts is not None:
-            children = source.descendants(crawl.target.facts.id, settings.descendants)
-            if children is None:
-                incomplete = True
-                message = "the Hub did not answer the descendants query; re-run to resume"
-                crawl.target = replace(
-                    crawl.target,
-                    findings=(
-                        *crawl.target.findings,
-                        Finding(FindingKind.UNREACHABLE, Severity.ERROR, crawl.target.facts.id, message),
-                    ),
-                )
-            found = tuple(Descendant(child, relation) for child, relation in children or [])
-        return crawl, found, incomplete
-    finally:
-        source.close()
+    if source is not None:
+        return _crawl(target, settings, source.for_target(use_hub), progress)
+    with open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub) as own:
+        return _crawl(target, settings, own, progress)
+
+
+def _crawl(
+    target: str, settings: TraceSettings, source: LayeredSource, progress: ProgressCallback | None
+) -> tuple[Crawl, tuple[Descendant, ...], bool]:
+    from licaudit.lineage.crawl import crawl_ancestors
+
+    workers = settings.hub.workers if settings.hub is not None else 1
+    crawl = crawl_ancestors(ArtifactId(target), source, settings.max_depth, workers, progress)
+    incomplete = crawl.incomplete
+    found: tuple[Descendant, ...] = ()
+    if settings.descendants and crawl.target.facts is not None:
+        children = source.descendants(crawl.target.facts.id, settings.descendants)
+        if children is None:
+            incomplete = True
+            message = "the Hub did not answer the descendants query; re-run to resume"
+            crawl.target = replace(
+                crawl.target,
+                findings=(
+                    *crawl.target.findings,
+                    Finding(FindingKind.UNREACHABLE, Severity.ERROR, crawl.target.facts.id, message),
+                ),
+            )
+        found = tuple(Descendant(child, relation) for child, relation in children or [])
+    return crawl, found, incomplete

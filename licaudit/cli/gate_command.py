@@ -19,6 +19,7 @@ from licaudit.cli.options import (
     RulesOption,
     ShowUnresolvedOption,
     TodayOption,
+    command_source,
     load_knowledge_or_fail,
 )
 from licaudit.cli.output import emit, emit_rendered, stderr_console
@@ -114,11 +115,13 @@ def gate(
     if hf_cache and not cache.is_dir():
         fail(f"no Hugging Face cache at {cache} (set HF_HUB_CACHE or HF_HOME)")
     knowledge, run_policy, day = _gate_run(path, policy, fail_on, today, rules, registry)
+    hub = HubSettings(offline=offline)
     try:
-        if hf_cache:
-            result = gate_hf_cache(cache, run_policy, knowledge, day, hub=HubSettings(offline=offline))
-        else:
-            result = gate_repository(path, run_policy, knowledge, day, hub=HubSettings(offline=offline))
+        with command_source(knowledge, hub) as source:
+            if hf_cache:
+                result = gate_hf_cache(cache, run_policy, knowledge, day, hub=hub, source=source)
+            else:
+                result = gate_repository(path, run_policy, knowledge, day, hub=hub, source=source)
     except LicauditError as error:
         fail(str(error))
     _gate_report(result, output_format, output, show_unresolved)
@@ -146,11 +149,13 @@ def check(
     if not folder.is_dir():
         fail(f"{folder} is not a directory")
     knowledge, run_policy, day = _gate_run(Path.cwd(), policy, fail_on, today, rules, registry)
+    hub = HubSettings(offline=offline)
     try:
-        result = check_model_folder(folder, run_policy, knowledge, day, hub=HubSettings(offline=offline))
-        if fix and result.card is not None and write_card_fix(folder, result.card):
-            stderr_console().print(f"wrote the corrected front matter to {folder / 'README.md'}", markup=False)
-            result = check_model_folder(folder, run_policy, knowledge, day, hub=HubSettings(offline=offline))
+        with command_source(knowledge, hub) as source:
+            result = check_model_folder(folder, run_policy, knowledge, day, hub=hub, source=source)
+            if fix and result.card is not None and write_card_fix(folder, result.card):
+                stderr_console().print(f"wrote the corrected front matter to {folder / 'README.md'}", markup=False)
+                result = check_model_folder(folder, run_policy, knowledge, day, hub=hub, source=source)
     except (LicauditError, OSError) as error:
         fail(str(error))
     _gate_report(result, output_format, output, show_unresolved)

@@ -9,7 +9,6 @@ the cache (read as a local folder is read), then, unless offline, from the Hub.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from licaudit.policy.policy_file import Policy
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.hub.settings import HubSettings
 from licaudit.sources.local.hf_cache import CachedArtifact, read_hf_cache
+from licaudit.sources.resolution import LayeredSource
 
 
 def gate_hf_cache(
@@ -34,25 +34,25 @@ def gate_hf_cache(
     today: dt.date,
     resolve: Resolver | None = None,
     hub: HubSettings | None = None,
+    source: LayeredSource | None = None,
 ) -> GateResult:
-    """Every artifact in the cache folder `cache`, gated; unreadable folders are warnings."""
+    """Every artifact in the cache folder `cache`, gated; unreadable folders are warnings. Ids neither
+    the registry nor the cached cards answer go to `source` (opened by the caller), if any."""
     artifacts, problems = read_hf_cache(cache)
     references = [_reference(artifact) for artifact in artifacts]
     skipped = tuple(SkippedFile(Location(p.folder, 1), p.message) for p in problems)
-    close: Callable[[], None] | None = None
     if resolve is None:
-        resolve, close = _resolver(cache, artifacts, knowledge, hub)
-    try:
-        return evaluate_references("gate", cache.as_posix(), references, skipped, policy, knowledge, today, resolve)
-    finally:
-        if close is not None:
-            close()
+        resolve = _resolver(cache, artifacts, knowledge, source)
+    settings_hub = hub if source is not None else None
+    return evaluate_references(
+        "gate", cache.as_posix(), references, skipped, policy, knowledge, today, resolve, settings_hub
+    )
 
 
 def _resolver(
-    cache: Path, artifacts: list[CachedArtifact], knowledge: Knowledge, hub: HubSettings | None
-) -> tuple[Resolver, Callable[[], None] | None]:
-    """Registry, then the cached card and configs, then (online) the Hub."""
+    cache: Path, artifacts: list[CachedArtifact], knowledge: Knowledge, source: LayeredSource | None
+) -> Resolver:
+    """Registry, then the cached card and configs, then the caller's source (the Hub through its cache)."""
     from licaudit.sources.cards.snapshot import facts_from_snapshot
     from licaudit.sources.local.folder import read_folder
     from licaudit.terms.identify import CatalogIdentifier
@@ -78,21 +78,17 @@ def _resolver(
         return facts
 
     resolvers: list[Resolver] = [registry_resolver(knowledge), from_cache]
-    close = None
-    if hub is not None and not hub.offline:
-        from licaudit.sources.resolution import open_source
+    if source is not None:
+        opened = source
 
-        source = open_source(knowledge.registry, hub, identifier)
-        close = source.close
-
-        def from_hub(artifact: ArtifactId) -> ArtifactFacts | None:
-            found = source.lookup(artifact)
+        def from_source(artifact: ArtifactId) -> ArtifactFacts | None:
+            found = opened.lookup(artifact)
             if found.facts is None and found.unreachable:
                 raise SourceUnreachableError(artifact, found.unreachable)
             return found.facts
 
-        resolvers.append(from_hub)
-    return chained_resolver(*resolvers), close
+        resolvers.append(from_source)
+    return chained_resolver(*resolvers)
 
 
 def _key(kind: str, artifact_id: str) -> str:

@@ -14,6 +14,7 @@ from licaudit.artifacts import ArtifactId
 from licaudit.pipeline import TraceResult
 from licaudit.policy.verdicts import Reason, Verdict
 from licaudit.reports.escaping import clean_text
+from licaudit.reports.fact_layers import fact_layer
 from licaudit.terms.expressions import leaves, render
 from licaudit.terms.propagation import CarriedTerm
 from licaudit.terms.vocabulary import Effect
@@ -226,6 +227,8 @@ def _node_label(result: TraceResult, artifact: ArtifactId, relation: str | None)
     label.append_text(safe(render(expr), "blue"))
     if categories:
         label.append(f" ({', '.join(categories)})", style="dim")
+    if fact_layer(facts) == "dpi":  # the registry's and the cards' facts are the usual case
+        label.append(" [dpi]", style="dim")
     for use, per_artifact in result.verdicts.items():
         effect = per_artifact[artifact].verdict
         label.append(f"  {use}: ").append(effect.value, style=EFFECT_STYLE[effect])
