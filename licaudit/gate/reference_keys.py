@@ -55,6 +55,10 @@ _API_MODEL = re.compile(
 )
 
 
+# A bare value that stands for "put your model here" (`Model_Path`, `your-model`, `<model>`), not an id.
+_PLACEHOLDER = re.compile(r"(?i)path|^your[-_]|^my[-_]model|placeholder|^xxx|^todo$|^(model|model_name|checkpoint)$")
+
+
 def normalise_name(name: str) -> str:
     return name.lstrip("-").replace("-", "_").lower()
 
@@ -108,6 +112,6 @@ def hub_value(text: str, kind: ReferenceKind, bare: bool) -> str | None:
         return value
     if not bare or value.lower() in ("none", "null", "true", "false") or value.replace(".", "").isdigit():
         return None
-    if _API_MODEL.match(value):
+    if _API_MODEL.match(value) or _PLACEHOLDER.search(value):
         return None
     return value

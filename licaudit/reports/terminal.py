@@ -38,9 +38,14 @@ def render_terminal(result: TraceResult, console: Console, use: str, explain: bo
         console.print(text, soft_wrap=True, highlight=False)
 
     asked = result.verdict(use)
+    facts = result.graph.facts(result.target)
+    own = render(result.knowledge.normaliser.normalise(facts.license_expression))
+    layer = " [dpi]" if fact_layer(facts) == "dpi" else ""  # where the facts came from, when unusual
     line(
         Text.assemble(
             safe(result.target, "bold"),
+            (f" [{facts.kind.value}]{layer} ", "dim"),
+            safe(own, "blue"),
             f": {use} ",
             (asked.verdict.value.upper(), EFFECT_STYLE[asked.verdict]),
             (f"  (stance {result.settings.stance.label})", "dim"),

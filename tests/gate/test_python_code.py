@@ -227,3 +227,15 @@ def test_vllm_and_trainer_model_strings() -> None:
         "org/policy",
         "org/served",
     ]
+
+
+def test_placeholders_are_not_ids() -> None:
+    assert (
+        artifacts(
+            """\
+            def main(base_model: str = "Model_Path", tokenizer_path: str = "your-tokenizer"):
+                return AutoModel.from_pretrained(base_model), AutoTokenizer.from_pretrained(tokenizer_path)
+            """
+        )
+        == []
+    )

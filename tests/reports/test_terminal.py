@@ -22,7 +22,7 @@ def test_alpaca_trace_is_compact_and_each_license_is_named_once_per_path(alpaca:
     text = rendered(alpaca, "commercial")
     assert_golden("alpaca.trace.txt", text)
     lines = text.splitlines()
-    assert lines[0] == "tatsu-lab/alpaca-7b-wdiff: commercial FORBIDDEN  (stance strict)"
+    assert lines[0] == "tatsu-lab/alpaca-7b-wdiff [model] CC-BY-NC-4.0: commercial FORBIDDEN  (stance strict)"
     reasons = [line for line in lines if line.startswith(("  forbidden ", "  conditional "))]
     assert len({(line.split()[0], line.split()[1]) for line in reasons}) == len(reasons)  # no license repeated
     assert len(lines) < 25 and "“" not in text  # no clauses without --explain
