@@ -472,3 +472,15 @@ def test_check_passes_a_truthful_apache_card(tmp_path: Path) -> None:
     )
     result = RUNNER.invoke(app, ["check", str(folder), "--policy", "internal", *TODAY])
     assert result.exit_code == 0, result.stdout
+
+
+def test_golden_check_text_report_in_an_80_column_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_model(tmp_path / "my-model", "license: apache-2.0\n# our comment\ntags: [lora]\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    result = RUNNER.invoke(app, ["check", "my-model", "--policy", "commercial", *TODAY])
+    assert result.exit_code == 1
+    compare_golden("check.txt", result.stdout)
+    assert "README.md:1:1: error use-forbidden ./my-model: " in result.stdout
+    assert "corrected front matter (write it with --fix):" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("licaudit check: FAILED · ")
