@@ -158,10 +158,13 @@ class PythonReader:
             ):
                 continue  # a command line: read whole by the shell reader
             for child, child_message in _children(node, message):
+                if isinstance(child, _NOTHING_BELOW) or (
+                    isinstance(child, ast.Constant) and not (isinstance(child.value, str) and "--" in child.value)
+                ):
+                    continue  # a name or a constant without a flag: nothing to find in or below it
                 start = getattr(child, "lineno", None)
-                decorators = getattr(child, "decorator_list", None)
-                if decorators:
-                    start = min(start or 1, *(d.lineno for d in decorators))
+                if isinstance(child, _DECORATED) and child.decorator_list:
+                    start = min(child.lineno, *(d.lineno for d in child.decorator_list))
                 if start is not None:
                     end = getattr(child, "end_lineno", None) or start
                     index = bisect.bisect_left(candidates, start)
@@ -815,6 +818,8 @@ def _target_paths(target: ast.expr, prefix: tuple[int, ...] = ()) -> Iterator[tu
 
 
 _SPECIAL_PARENTS = (ast.Expr, ast.Assert, ast.Raise, ast.Call)
+_NOTHING_BELOW = (ast.Name, ast.expr_context, ast.Import, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
+_DECORATED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _LEAVES = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)  # nothing below them
 
 

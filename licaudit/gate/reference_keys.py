@@ -55,6 +55,7 @@ _API_MODEL = re.compile(
 )
 
 
+_API_OWNERS = frozenset({"openai", "anthropic", "google", "azure", "vertex_ai", "bedrock"})
 # A bare value that stands for "put your model here" (`Model_Path`, `your-model`, `<model>`), not an id.
 _PLACEHOLDER = re.compile(r"(?i)path|^your[-_]|^my[-_]model|placeholder|^xxx|^todo$|^(model|model_name|checkpoint)$")
 
@@ -106,9 +107,11 @@ def hub_value(text: str, kind: ReferenceKind, bare: bool) -> str | None:
     if not value or not is_hub_id(value):
         return None
     if "/" in value:
-        owner = value.split("/", 1)[0]
+        owner, name = value.split("/", 1)
         if owner.lower() in LOCAL_FOLDERS or owner in (".", ".."):
             return None
+        if owner.lower() in _API_OWNERS and _API_MODEL.match(name):
+            return None  # `openai/gpt-4o` in litellm style names an API model (`openai/whisper-large-v3` is on the Hub)
         return value
     if not bare or value.lower() in ("none", "null", "true", "false") or value.replace(".", "").isdigit():
         return None

@@ -194,6 +194,7 @@ def test_docstrings_comments_messages_help_and_api_names_are_not_inputs() -> Non
         print("run with --model-path org/from-print")
         parser.add_argument("--x", help="e.g. --model_name_or_path org/from-help")
         client = openai.OpenAI().chat.completions.create(model="gpt-4o")
+        answer = litellm.completion(model="openai/gpt-4o-mini", messages=[])
         image = "nvidia/cuda:12.1"
         url = "https://huggingface.co/org/from-url"
         k = AutoModel.from_pretrained("models/llama3-8b-pro")
@@ -219,6 +220,12 @@ def test_literal_ids_given_to_names_that_say_model_or_dataset() -> None:
         (3, "org/cfg-base", "model", "DictDefault base_model"),
         (3, "org/cfg-data", "dataset", "DictDefault datasets"),
         (5, "org/loaded", "model", "AutoModel.from_pretrained"),  # at the loader alone
+    ]
+
+
+def test_hub_models_of_api_vendors_are_still_hub_models() -> None:
+    assert artifacts('m = pipeline("automatic-speech-recognition", model="openai/whisper-large-v3")\n') == [
+        "openai/whisper-large-v3"
     ]
 
 

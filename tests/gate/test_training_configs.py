@@ -84,3 +84,19 @@ def test_llama_factory_short_names_through_its_dataset_info(tmp_path: Path) -> N
         (3, None, "mystery (no entry in data/dataset_info.json)"),
         (3, "org/alpaca_zh", None),
     ]
+
+
+def test_workflow_actions_and_images_are_not_artifacts() -> None:
+    text = """\
+    name: ci
+    jobs:
+      gate:
+        runs-on: ubuntu-latest
+        container: nvidia/cuda:12.2.0-runtime-ubuntu22.04
+        steps:
+          - uses: actions/checkout@v4
+          - uses: org/licaudit-action@v1
+            with:
+              model: org/in-a-step
+    """
+    assert refs(text, "action.yml") == []
