@@ -56,11 +56,12 @@ _OTHER_WORDS: tuple[str, ...] = (
     "save_pretrained",
     "output_dir",
 )
-_OTHER_WORDS += ("hub_model_id", "create_repo", "upload_", "--")
+_OTHER_WORDS += ("hub_model_id", "create_repo", "upload_", "--", "hf://")
 # A line that assigns or declares a name that may name an artifact.
 # Matched against the lower-cased text: one pass, no case-insensitive alternatives.
 _NAMED_VALUE = r"(?:model|dataset|tokenizer|checkpoint|data_path|lora_weights|adapter|pretrained)\w*\s*[:=]"
 _TRIGGER = re.compile("|".join(re.escape(w.lower()) for w in (*_LOADER_WORDS, *_OTHER_WORDS)) + "|" + _NAMED_VALUE)
+_HF_PATH = re.compile(r"hf://(datasets/|spaces/)?([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)")
 _COMMAND_FLAG = re.compile(r"--(model|base|data|tokenizer|lora|adapter|peft|checkpoint|pretrained)", re.IGNORECASE)
 _MESSAGE_CALLS = frozenset({"print", "echo", "secho", "warn", "warning", "info", "debug", "error", "exception"})
 _MESSAGE_CALLS |= frozenset({"critical", "log", "fatal", "write"})
@@ -157,9 +158,14 @@ class PythonReader:
                 and self._command(node, scope)
             ):
                 continue  # a command line: read whole by the shell reader
+            if isinstance(node, (ast.Constant, ast.JoinedStr)):
+                if not message:
+                    self._hub_paths(node)
+                continue  # nothing below a string worth a walk
             for child, child_message in _children(node, message):
                 if isinstance(child, _NOTHING_BELOW) or (
-                    isinstance(child, ast.Constant) and not (isinstance(child.value, str) and "--" in child.value)
+                    isinstance(child, ast.Constant)
+                    and not (isinstance(child.value, str) and ("--" in child.value or "hf://" in child.value))
                 ):
                     continue  # a name or a constant without a flag: nothing to find in or below it
                 start = getattr(child, "lineno", None)
@@ -426,6 +432,17 @@ class PythonReader:
         for text in commands:
             self._extend(scan_command_words([(w, location) for w in text.split()], "command"))
         return True
+
+    def _hub_paths(self, node: ast.Constant | ast.JoinedStr) -> None:
+        """`hf://datasets/org/data@rev/file.parquet` (data_files, pandas, fsspec): the repository it reads."""
+        parts = [node] if isinstance(node, ast.Constant) else [v for v in node.values if isinstance(v, ast.Constant)]
+        for part in parts:
+            if isinstance(part.value, str) and "hf://" in part.value:
+                for match in _HF_PATH.finditer(part.value):
+                    kind = ReferenceKind.DATASET if match.group(1) == "datasets/" else ReferenceKind.MODEL
+                    artifact = hub_value(match.group(2), kind, bare=False)
+                    if artifact is not None and match.group(1) != "spaces/":
+                        self._add(Reference(self._at(node), kind, artifact, "hf:// path"))
 
     def _extend(self, found: FileScan) -> None:
         for reference in found.references:

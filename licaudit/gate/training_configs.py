@@ -36,6 +36,9 @@ DATASET_KEYS = frozenset(
 )
 # Keys too general to mean an artifact in an arbitrary YAML file (Hydra groups, tool settings).
 _GENERAL_KEYS = frozenset({"model", "tokenizer", "checkpoint", "adapter", "pretrained"})
+MAX_NESTING = 4
+# Keys read at the top level only: deeper they are as often a tool's own setting (`dataset: {split: ...}`).
+_SHALLOW_ONLY = frozenset({"dataset", "datasets", "test_datasets", "eval_dataset", "pretraining_dataset", "model"})
 _BARE_DATASET_KEYS = frozenset(
     {("lm-eval", "dataset_path"), ("axolotl", "datasets"), ("axolotl", "pretraining_dataset")}
     | {("axolotl", "test_datasets")}
@@ -111,6 +114,10 @@ def _yaml_config(root: yaml.MappingNode, relative: str, path: Path | None) -> Fi
             artifact = hub_value(text, kind, bare)
             if artifact is not None:
                 found.references.append(Reference(location, kind, artifact, via))
+    nested_seen: set[int] = set()  # apart from `seen`: a mapping read for its `path:` is still read for its keys
+    for key, value in pairs:
+        if isinstance(value, yaml.MappingNode) and key not in DATASET_KEYS and not is_output_name(key):
+            found.extend(_nested(value, relative, f"{tool} {key}", nested_seen, 1))
     if tool == "lm-eval" and "dataset_path" not in keys and path is not None:
         for include_node in (v for k, v in pairs if k == "include"):
             if isinstance(include_node, yaml.ScalarNode):
@@ -123,6 +130,30 @@ def _yaml_config(root: yaml.MappingNode, relative: str, path: Path | None) -> Fi
                                 location, ReferenceKind.DATASET, artifact, f"lm-eval include {include_node.value}"
                             )
                         )
+    return found
+
+
+def _nested(node: yaml.MappingNode, relative: str, via: str, seen: set[int], depth: int) -> FileScan:
+    """Keys as specific as `model_name_or_path` below the top level (alpaca_eval's
+    `model: completions_kwargs: model_name: org/model`); general ones (`model:`) are not read there."""
+    found = FileScan()
+    if depth > MAX_NESTING or id(node) in seen:
+        return found
+    seen.add(id(node))
+    for key_node, value in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key = str(key_node.value)
+        if isinstance(value, yaml.MappingNode):
+            if not is_output_name(key):
+                found.extend(_nested(value, relative, f"{via}.{key}", seen, depth + 1))
+            continue
+        kind = config_key_kind(key) if key not in _SHALLOW_ONLY else None
+        if kind is None or is_output_name(key) or not isinstance(value, yaml.ScalarNode):
+            continue
+        artifact = hub_value(str(value.value), kind, bare=False)
+        if artifact is not None:
+            found.references.append(Reference(_location(value, relative), kind, artifact, f"{via}.{key}"))
     return found
 
 

@@ -246,3 +246,20 @@ def test_placeholders_are_not_ids() -> None:
         )
         == []
     )
+
+
+def test_hf_paths_name_the_repository_they_read() -> None:
+    found = uses(
+        """\
+        data = load_dataset(
+            "parquet",
+            data_files={"train": f"hf://datasets/org/raft@refs/convert/parquet/{name}/train/0000.parquet"},
+        )
+        frame = pd.read_parquet("hf://datasets/org/table/data.parquet")
+        space = "hf://spaces/org/demo/app.py"
+        """
+    )
+    assert [(line, artifact, kind) for line, artifact, kind, _ in found] == [
+        (3, "org/raft", "dataset"),
+        (5, "org/table", "dataset"),
+    ]

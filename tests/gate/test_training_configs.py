@@ -100,3 +100,21 @@ def test_workflow_actions_and_images_are_not_artifacts() -> None:
               model: org/in-a-step
     """
     assert refs(text, "action.yml") == []
+
+
+def test_specific_keys_below_the_top_level() -> None:
+    text = """\
+    my-model:
+      prompt_template: "my-model/prompt.txt"
+      completions_kwargs:
+        model_name: "org/evaluated"
+        model_kwargs:
+          torch_dtype: bfloat16
+      link: "https://huggingface.co/org/evaluated"
+    trainer:
+      dataset: {split: train}
+      output_dir: out/run
+    """
+    assert refs(text, "configs.yaml") == [
+        (4, "org/evaluated", "model", "config my-model.completions_kwargs.model_name")
+    ]
