@@ -130,6 +130,7 @@ class PythonReader:
         self.found = FileScan()
         self._loads: dict[str, list[int]] | None = None
         self._dict_values: dict[str, list[ast.expr]] | None = None
+        self._attributes: dict[str, list[ast.expr]] | None = None
         self._seen: set[tuple[Location, str | None, str]] = set()
 
     # --- the walk ---------------------------------------------------------------------------
@@ -501,6 +502,12 @@ class PythonReader:
         if isinstance(node, ast.Subscript):
             return self._subscript_values(node, scope, line, again, subscript_guess)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id in ("self", "cls") and subscript_guess:
+                # `self.model_name = "org/model"` in one method, `load(self.model_name)` in another.
+                found = _distinct([x for v in self._attribute_values().get(node.attr, []) for x in _try(again, v)])
+                if found:
+                    return found[:MAX_VALUES]
+                raise Unresolved
             bound = self._binding_of(node.value.id, scope, line)
             if bound is not None and bound.kind == "module":
                 return [ImportedName(bound.module, node.attr, bound.level)]
@@ -733,6 +740,22 @@ class PythonReader:
                     loads.setdefault(node.id, []).append(node.lineno)
             self._loads = {name: sorted(lines) for name, lines in loads.items()}
         return self._loads
+
+    def _attribute_values(self) -> dict[str, list[ast.expr]]:
+        """Values assigned to `self.x` / `cls.x` anywhere in the file, by attribute name."""
+        if self._attributes is None:
+            found: dict[str, list[ast.expr]] = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if (
+                            isinstance(target, ast.Attribute)
+                            and isinstance(target.value, ast.Name)
+                            and target.value.id in ("self", "cls")
+                        ):
+                            found.setdefault(target.attr, []).append(node.value)
+            self._attributes = found
+        return self._attributes
 
     def _dict_values_by_key(self) -> dict[str, list[ast.expr]]:
         if self._dict_values is None:

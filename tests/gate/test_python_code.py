@@ -263,3 +263,29 @@ def test_hf_paths_name_the_repository_they_read() -> None:
         (3, "org/raft", "dataset"),
         (5, "org/table", "dataset"),
     ]
+
+
+def test_values_kept_on_self_or_cls_reach_a_loader_in_another_method() -> None:
+    found = read_python_source(
+        textwrap.dedent(
+            """\
+        class DataTest:
+            @classmethod
+            def setUpClass(cls):
+                cls.dataset_name = "org/zen"
+                cls.ref = load_dataset(cls.dataset_name, "config")
+
+            def setUp(self):
+                self.model_path = "org/tiny"
+
+            def test_load(self):
+                return AutoModel.from_pretrained(self.model_path), AutoModel.from_pretrained(self.other)
+        """
+        ),
+        "x.py",
+    ).references
+    assert sorted((r.artifact or "", r.expression or "") for r in found) == [
+        ("", "self.other"),  # assigned nowhere in the file: known only at run time
+        ("org/tiny", ""),
+        ("org/zen", ""),
+    ]
