@@ -78,6 +78,9 @@ def trace(
         float | None,
         typer.Option("--time-budget", min=0.0, help="Seconds the crawl may take (exit 3 past it).", show_default=False),
     ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Text report: add each term's quoted clause and its source.")
+    ] = False,
 ) -> None:
     """Trace an artifact's lineage and decide what its effective terms allow."""
     from dataclasses import replace
@@ -106,7 +109,7 @@ def trace(
     else:
         from licaudit.reports.terminal import render_terminal
 
-        emit_rendered(lambda console: render_terminal(result, console, use), output)
+        emit_rendered(lambda console: render_terminal(result, console, use, explain), output)
     exit_for_verdict(result.verdict(use).verdict, result.incomplete)
 
 
