@@ -43,7 +43,7 @@ def build_world(hub: HubServer, branching: int, depth: int) -> tuple[str, int]:
 def run(target: str, workers: int, rate: float, cache: str, hub: HubServer) -> tuple[float, int, int]:
     from licaudit.knowledge import load_knowledge
     from licaudit.pipeline import TraceSettings, trace
-    from licaudit.sources.hub_settings import HubSettings
+    from licaudit.sources.hub.settings import HubSettings
 
     knowledge = load_knowledge()
     settings = HubSettings(endpoint=hub.url, workers=workers, requests_per_second=rate, cache_dir=cache)

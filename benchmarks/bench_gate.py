@@ -144,10 +144,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from licaudit.gate import gate_repository
+    from licaudit.gate.scanner import scan_repository
     from licaudit.knowledge import load_knowledge
     from licaudit.policy.policy_file import load_policy
     from licaudit.shipped import shipped_folder
-    from licaudit.sources.repository import scan_repository
 
     rng = random.Random(4)
     work = Path(tempfile.mkdtemp(prefix="licaudit-bench-gate-"))

@@ -61,7 +61,7 @@ def main() -> None:
     from licaudit.knowledge import load_knowledge
     from licaudit.plugins.builtin.sft import SUBSYSTEM
     from licaudit.plugins.config import load_config_file
-    from licaudit.plugins.gate import PolicySettings, gate_plan
+    from licaudit.plugins.run_gate import PolicySettings, gate_plan
 
     knowledge = load_knowledge()
     raw = load_config_file(config)

@@ -156,8 +156,8 @@ def bench_cards(work: Path, repeat: int) -> None:
 
     hub_logging.set_verbosity_error()
 
-    from licaudit.sources import cards as card_module
-    from licaudit.sources.cards import parse_card
+    from licaudit.sources.cards import metadata as card_module
+    from licaudit.sources.cards.metadata import parse_card
 
     cards = [str(row["card"]) for row in iter_models(3000, 600, seed=7)]
 
@@ -234,7 +234,7 @@ def bench_propagation(work: Path, sample: int, env: dict[str, str]) -> None:
     """Bulk propagation vs a naive walk of every node's ancestors, same rules, same sample."""
     from licaudit.knowledge import load_knowledge
     from licaudit.policy.audit import load_audit_graph
-    from licaudit.sources.dump_store import DumpStore
+    from licaudit.sources.dumps.store import DumpStore
     from licaudit.terms.bulk_propagation import propagate_bulk
     from licaudit.terms.flow_rules import STRICT
 
@@ -364,7 +364,7 @@ def bench_trace(env: dict[str, str], repeat: int) -> None:
         "import time, statistics\n"
         "from licaudit.knowledge import load_knowledge\n"
         "from licaudit.pipeline import TraceSettings, trace, chained_resolver, registry_resolver\n"
-        "from licaudit.sources.dump_store import DumpStore\n"
+        "from licaudit.sources.dumps.store import DumpStore\n"
         "k = load_knowledge(); r = chained_resolver(registry_resolver(k), DumpStore().facts)\n"
         "t = []\n"
         f"for _ in range({repeat}):\n"

@@ -14,7 +14,7 @@ from licaudit.lineage.graph import LineageGraph
 from licaudit.policy.declared import declared_vs_effective
 from licaudit.policy.verdicts import Verdict, decide
 from licaudit.sources.facts import ArtifactFacts
-from licaudit.sources.hub_settings import HubSettings
+from licaudit.sources.hub.settings import HubSettings
 from licaudit.terms.flow_rules import STRICT, Stance
 from licaudit.terms.license_findings import license_findings
 from licaudit.terms.propagation import Propagator
@@ -122,7 +122,7 @@ def _crawl_hub(
     """Ancestors through the registry, local folders and the Hub (via the cache); a registry target
     is traced from the registry alone unless cards are checked, so it never needs the network."""
     from licaudit.lineage.crawl import crawl_ancestors
-    from licaudit.sources.local import is_local_folder
+    from licaudit.sources.local.folder import is_local_folder
     from licaudit.sources.resolution import open_source
     from licaudit.terms.identify import CatalogIdentifier
 

@@ -62,7 +62,7 @@ def test_the_cli_exits_3_when_a_source_is_unreachable(tmp_path: Path, monkeypatc
 
     from huggingface_hub import constants
 
-    import licaudit.sources.hub_settings as hub_settings
+    import licaudit.sources.hub.settings as hub_settings
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from licaudit.sources.dump_store import DumpStore
+from licaudit.sources.dumps.store import DumpStore
 
 # Run the command as `licaudit` would, then write the loaded modules (of those asked about) to a file.
 _PROBE = """
@@ -30,7 +30,7 @@ with open(report, "w", encoding="utf-8") as handle:
     json.dump({"code": code, "loaded": loaded}, handle)
 """
 
-NETWORK = ["huggingface_hub", "requests", "urllib3", "httpx", "httpx2", "licaudit.sources.hub"]
+NETWORK = ["huggingface_hub", "requests", "urllib3", "httpx", "httpx2", "licaudit.sources.hub.client"]
 
 
 def _run(tmp_path: Path, watched: list[str], *args: str) -> tuple[int, list[str], str]:
@@ -62,7 +62,7 @@ def test_json_trace_of_a_registry_artifact_loads_no_hub_rich_or_yaml(tmp_path: P
         "_hashlib",
         "concurrent.futures",
         "licaudit.lineage.crawl",
-        "licaudit.sources.cards",
+        "licaudit.sources.cards.metadata",
     ]
     args = ("trace", "tatsu-lab/alpaca-7b-wdiff", "--format", "json")
     _run(tmp_path, watched, *args)  # the first run fills the parsed-data cache (PyYAML parses)
@@ -93,9 +93,9 @@ def test_json_trace_answered_by_imported_dumps_never_opens_the_hub(tmp_path: Pat
         "rich",
         "yaml",
         "concurrent.futures",
-        "licaudit.sources.hub_cache",
-        "licaudit.sources.repo_facts",
-        "licaudit.sources.dump_facts",  # card parsing: the import's, not the trace's
+        "licaudit.sources.hub.cache",
+        "licaudit.sources.cards.reader",
+        "licaudit.sources.dumps.row_facts",  # card parsing: the import's, not the trace's
         "hashlib",
     ]
     args = ("trace", imported_chain, "--format", "json")

@@ -15,10 +15,10 @@ from transformers import TrainerCallback, TrainerControl, TrainerState, Training
 from licaudit.artifacts import ArtifactKind
 from licaudit.errors import LicauditError
 from licaudit.knowledge import Knowledge, load_knowledge
-from licaudit.plugins.gate import GateDecision
-from licaudit.plugins.provenance import provenance_document, write_card, write_provenance
+from licaudit.plugins.provenance_record import provenance_document, write_card, write_provenance
+from licaudit.plugins.run_gate import GateDecision
 from licaudit.plugins.scripts import InputLike, LicenseGateError, gate_inputs
-from licaudit.sources.provenance import RunStatus
+from licaudit.sources.local.run_provenance import RunStatus
 
 
 class LicauditGateCallback(TrainerCallback):  # type: ignore[misc]

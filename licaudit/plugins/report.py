@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from licaudit.plugins.gate import GateDecision
+from licaudit.plugins.run_gate import GateDecision
 from licaudit.reports.json_report import trace_document
 from licaudit.reports.terminal import EFFECT_STYLE, lineage_tree, safe, verdict_panel
 

@@ -10,9 +10,9 @@ from typing import Any
 from licaudit.knowledge import Knowledge
 from licaudit.plugins.api import PluginError, RunContext, RunFailedError, RunOutcome, RunPlan, Subsystem
 from licaudit.plugins.discovery import missing_requirements
-from licaudit.plugins.gate import GateDecision, PolicySettings, gate_plan
-from licaudit.plugins.provenance import now, provenance_document, write_card, write_provenance
-from licaudit.sources.provenance import PROVENANCE_FILE, RunStatus
+from licaudit.plugins.provenance_record import now, provenance_document, write_card, write_provenance
+from licaudit.plugins.run_gate import GateDecision, PolicySettings, gate_plan
+from licaudit.sources.local.run_provenance import PROVENANCE_FILE, RunStatus
 
 # Files that mean "a model or dataset already lives here".
 _OUTPUT_MARKERS = (

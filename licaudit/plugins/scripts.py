@@ -9,7 +9,7 @@ from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.errors import LicauditError
 from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.plugins.api import InputSpec, OutputSpec, PlannedInput, RunPlan
-from licaudit.plugins.gate import GateDecision, PolicySettings, explain_decision, gate_plan
+from licaudit.plugins.run_gate import GateDecision, PolicySettings, explain_decision, gate_plan
 from licaudit.terms.flow_rules import STRICT, Reading, Stance
 
 InputLike = str | InputSpec | tuple[str | InputSpec, Relation]

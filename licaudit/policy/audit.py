@@ -17,7 +17,7 @@ from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.errors import UsageError
 from licaudit.knowledge import Knowledge
 from licaudit.lineage.compact import UNRESOLVED_CODE, CompactGraph, build_compact_graph
-from licaudit.sources.dump_store import DumpStore
+from licaudit.sources.dumps.store import DumpStore
 from licaudit.terms.bulk_propagation import EFFECTS, BulkPropagation, propagate_bulk
 from licaudit.terms.expressions import leaves
 from licaudit.terms.flow_rules import STRICT, Stance

@@ -14,7 +14,7 @@ import yaml
 from licaudit.artifacts import ArtifactId
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.policy.verdicts import Verdict
-from licaudit.sources.model_folder import ModelFolder
+from licaudit.sources.local.model_folder import ModelFolder
 from licaudit.terms.catalog import Catalog
 from licaudit.terms.vocabulary import Effect
 

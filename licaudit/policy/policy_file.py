@@ -21,9 +21,9 @@ import yaml
 from licaudit.errors import DataFileError
 from licaudit.findings import FindingKind, Severity
 from licaudit.knowledge import Knowledge
+from licaudit.locations import Location
 from licaudit.policy.waivers import Waiver, WaiverReason
 from licaudit.shipped import shipped_folder
-from licaudit.sources.repository import Location
 from licaudit.terms.flow_rules import Reading, Stance
 from licaudit.terms.vocabulary import Category, TermKind
 

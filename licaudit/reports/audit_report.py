@@ -8,7 +8,7 @@ from typing import Any
 from licaudit import __version__
 from licaudit.policy.audit import AuditResult, LaunderingCase
 from licaudit.reports.escaping import clean_text
-from licaudit.sources.dump_store import ImportSummary
+from licaudit.sources.dumps.store import ImportSummary
 from licaudit.terms.bulk_propagation import EFFECTS
 
 AUDIT_SCHEMA_VERSION = "1.0"

@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from licaudit.sources.hub_cache import CacheStats
+from licaudit.sources.hub.cache import CacheStats
 
 _LABELS = {"hub_repos": "repos", "hub_files": "files", "hub_urls": "license URLs", "hub_lists": "lists"}
 

@@ -10,8 +10,9 @@ from typing import Any
 from licaudit import __version__
 from licaudit.findings import Severity
 from licaudit.gate import GateResult
-from licaudit.policy.evaluation import GateFinding
-from licaudit.sources.repository import Location, Reference
+from licaudit.gate.scanner import Reference
+from licaudit.locations import Location
+from licaudit.policy.policy_evaluation import GateFinding
 
 GATE_SCHEMA = "licaudit-gate"
 GATE_SCHEMA_VERSION = "1.0"

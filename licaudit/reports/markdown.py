@@ -6,7 +6,7 @@ import re
 
 from licaudit.artifacts import ArtifactId
 from licaudit.gate import ArtifactOutcome, ArtifactStatus, GateResult
-from licaudit.policy.evaluation import GateFinding
+from licaudit.policy.policy_evaluation import GateFinding
 from licaudit.reports.escaping import clean_text
 
 _STATUS = {"passed": "✅ passed", "failed": "❌ failed", "incomplete": "⚠️ incomplete"}

@@ -7,9 +7,9 @@ from typing import Any
 from licaudit import __version__
 from licaudit.findings import FindingKind, Severity
 from licaudit.gate import GateResult
-from licaudit.policy.evaluation import FINDING_HELP, GateFinding
+from licaudit.locations import Location
+from licaudit.policy.policy_evaluation import FINDING_HELP, GateFinding
 from licaudit.reports.gate_json import fingerprint, render_document
-from licaudit.sources.repository import Location
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/licaudit-lineage/"

@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING
 
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.findings import Finding, FindingKind, Severity
+from licaudit.sources.cards.license_text import LicenseIdentifier
 from licaudit.sources.facts import ArtifactFacts
-from licaudit.sources.hub_settings import HubSettings
-from licaudit.sources.license_text import LicenseIdentifier
-from licaudit.sources.local import is_local_folder
+from licaudit.sources.hub.settings import HubSettings
+from licaudit.sources.local.folder import is_local_folder
 from licaudit.sources.registry import Registry, normalise_id
 
 if TYPE_CHECKING:
     # The Hub client, its cache and the card and folder readers are imported when first needed:
     # a trace answered by the registry and the imported dumps never loads them (~50 ms of start-up).
-    from licaudit.sources.dump_store import DumpStore
-    from licaudit.sources.hub import HubClient
-    from licaudit.sources.repo_facts import LicenseTextFetcher
+    from licaudit.sources.cards.reader import LicenseTextFetcher
+    from licaudit.sources.dumps.store import DumpStore
+    from licaudit.sources.hub.client import HubClient
 
 _EXPRESSION_SPLIT = re.compile(r"\s*(?:,|;|\bAND\b|\bOR\b|\bWITH\b)\s*", re.I)
 
@@ -108,9 +108,9 @@ class LayeredSource:
 
     def _lookup(self, artifact: ArtifactId) -> Lookup:
         if is_local_folder(artifact):
-            from licaudit.sources.local import read_folder
-            from licaudit.sources.provenance import has_provenance
-            from licaudit.sources.repo_facts import facts_from_snapshot
+            from licaudit.sources.cards.reader import facts_from_snapshot
+            from licaudit.sources.local.folder import read_folder
+            from licaudit.sources.local.run_provenance import has_provenance
 
             if has_provenance(artifact):
                 return self._from_provenance(artifact)
@@ -152,7 +152,7 @@ class LayeredSource:
 
     def _from_provenance(self, folder: str) -> Lookup:
         """A folder a licaudit run wrote: its provenance file names the output and every input."""
-        from licaudit.sources.provenance import PROVENANCE_FILE, RunStatus, read_provenance
+        from licaudit.sources.local.run_provenance import PROVENANCE_FILE, RunStatus, read_provenance
 
         local = read_provenance(Path(folder).expanduser() / PROVENANCE_FILE)
         with self._lock:
@@ -174,8 +174,8 @@ class LayeredSource:
         return fetch
 
     def _from_hub(self, artifact: ArtifactId, kind: ArtifactKind, curated: ArtifactFacts | None) -> Lookup:
-        from licaudit.sources.hub import FetchStatus
-        from licaudit.sources.repo_facts import facts_from_snapshot
+        from licaudit.sources.cards.reader import facts_from_snapshot
+        from licaudit.sources.hub.client import FetchStatus
 
         fetched = self.hub.repo(artifact, kind)
         match fetched.status:
@@ -324,8 +324,8 @@ def _open_hub(settings: HubSettings) -> HubClient:
     import sqlite3
 
     from licaudit.data_cache import default_cache_dir
-    from licaudit.sources.hub import HubClient
-    from licaudit.sources.hub_cache import HubCache
+    from licaudit.sources.hub.cache import HubCache
+    from licaudit.sources.hub.client import HubClient
 
     cache: HubCache | None
     try:
@@ -340,7 +340,7 @@ def _imported(settings: HubSettings) -> DumpStore | None:
     import sqlite3
 
     from licaudit.data_cache import default_cache_dir
-    from licaudit.sources.dump_store import DATABASE_NAME, DumpStore
+    from licaudit.sources.dumps.store import DATABASE_NAME, DumpStore
 
     database = (Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()) / DATABASE_NAME
     try:

@@ -11,7 +11,7 @@ MAX_IDENTIFIED_CHARS = 400_000
 
 
 class CatalogIdentifier:
-    """Implements `licaudit.sources.license_text.LicenseIdentifier` over the catalog."""
+    """Implements `licaudit.sources.cards.license_text.LicenseIdentifier` over the catalog."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog

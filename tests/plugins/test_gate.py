@@ -10,7 +10,7 @@ from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.errors import UsageError
 from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.plugins.api import InputSpec
-from licaudit.plugins.gate import PolicySettings
+from licaudit.plugins.run_gate import PolicySettings
 from licaudit.plugins.scripts import LicenseGateError, gate_inputs
 from licaudit.terms.flow_rules import STRICT, Reading, Stance
 

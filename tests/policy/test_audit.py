@@ -15,7 +15,7 @@ from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.pipeline import TraceSettings, chained_resolver, registry_resolver, trace
 from licaudit.policy.audit import AuditResult, AuditSettings, load_audit_graph, run_audit
 from licaudit.reports.audit_report import render_import_summary
-from licaudit.sources.dump_store import DumpStore, ImportSummary
+from licaudit.sources.dumps.store import DumpStore, ImportSummary
 from licaudit.terms.expressions import expression_terms
 from licaudit.terms.flow_rules import Reading, Stance
 from licaudit.terms.propagation import terms_effect

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from licaudit.findings import FindingKind
-from licaudit.policy.evaluation import FINDING_HELP
+from licaudit.policy.policy_evaluation import FINDING_HELP
 from licaudit.reports.sarif import _rules, rule_id
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.pipeline import TraceResult, TraceSettings, trace
-from licaudit.sources.hub_settings import HubSettings
+from licaudit.sources.hub.settings import HubSettings
 from tests.sources.hub_server import HubServer
 
 

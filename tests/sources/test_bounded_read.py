@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from licaudit.sources.bounded_read import BodyRejected, read_bounded
+from licaudit.sources.hub.bounded_read import BodyRejected, read_bounded
 
 
 def test_a_body_within_bounds_is_joined() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from licaudit.sources.cards import MAX_CARD_BYTES, parse_card
+from licaudit.sources.cards.metadata import MAX_CARD_BYTES, parse_card
 
 
 def test_typical_model_card() -> None:

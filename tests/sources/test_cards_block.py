@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from licaudit.sources.cards import _FRONT_MATTER, _flat_front_matter, parse_card, split_front_matter
+from licaudit.sources.cards.metadata import _FRONT_MATTER, _flat_front_matter, parse_card, split_front_matter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from synthetic_hub import iter_datasets, iter_models

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from licaudit.artifacts import Origin, Relation
-from licaudit.sources.dump_facts import Link, links_json
+from licaudit.sources.dumps.row_facts import Link, links_json
 
 link = st.builds(Link, st.text(), st.sampled_from(list(Relation)), st.sampled_from(list(Origin)), st.text())
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from licaudit.sources import dump_rows
-from licaudit.sources.dump_rows import Chunk, RowProblem, read_chunks, read_dump
+from licaudit.sources.dumps import rows as dump_rows
+from licaudit.sources.dumps.rows import Chunk, RowProblem, read_chunks, read_dump
 
 line = st.sampled_from([b'{"modelId": "a/b"}', b"", b"  ", b"not json", b'{"modelId": "c/d", "x": "\\u00e9"}', b"[1]"])
 

@@ -11,10 +11,10 @@ import pytest
 
 from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.errors import LicauditError
-from licaudit.sources import dump_store
-from licaudit.sources.cards import parse_card
-from licaudit.sources.dump_facts import card_facts
-from licaudit.sources.dump_store import DumpStore
+from licaudit.sources.cards.metadata import parse_card
+from licaudit.sources.dumps import store as dump_store
+from licaudit.sources.dumps.row_facts import card_facts
+from licaudit.sources.dumps.store import DumpStore
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:

@@ -19,7 +19,7 @@ from licaudit.cli import app
 from licaudit.data_cache import default_cache_dir
 from licaudit.errors import UnknownArtifactError
 from licaudit.knowledge import Knowledge
-from licaudit.sources.hub_cache import CACHE_FILE_NAME, HubCache
+from licaudit.sources.hub.cache import CACHE_FILE_NAME, HubCache
 from tests.sources.conftest import fast_settings, hub_trace
 from tests.sources.hub_server import HubServer
 

@@ -12,7 +12,7 @@ from licaudit.cli import app
 from licaudit.errors import SourceUnreachableError, UnknownArtifactError
 from licaudit.findings import FindingKind
 from licaudit.knowledge import Knowledge
-from licaudit.sources.hub import parse_retry_after, scrub
+from licaudit.sources.hub.client import parse_retry_after, scrub
 from tests.sources.conftest import Sleeps, fast_settings, hub_trace
 from tests.sources.hub_server import FakeRepo, Fault, HubServer
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from licaudit.sources.repository import ReferenceKind, scan_python_source, scan_repository
+from licaudit.gate.scanner import ReferenceKind, scan_python_source, scan_repository
 
 
 def refs(source: str) -> list[tuple[int, str | None, str, str]]:
@@ -140,7 +140,7 @@ def test_calls_spanning_lines_are_found_at_the_argument() -> None:
 
 
 def test_parallel_and_serial_scans_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import licaudit.sources.repository as repository
+    import licaudit.gate.scanner as repository
 
     for index in range(30):
         (tmp_path / f"m{index}.py").write_text(f'm = AutoModel.from_pretrained("org/m{index % 7}")\n')

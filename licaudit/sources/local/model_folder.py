@@ -1,7 +1,7 @@
 """A local model folder about to be published, as `licaudit check` needs it: the card's exact
 bytes and fields (to check and fix them) and the configs' base model (to say what the card misses).
 
-Its lineage facts come from the crawler's local reader (sources/local.py), like any traced folder.
+Its lineage facts come from the crawler's local reader (sources/local/folder.py), like any traced folder.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from licaudit.artifact_ref import is_hub_id
 from licaudit.artifacts import Relation
-from licaudit.sources.cards import CardMetadata, parse_card
-from licaudit.sources.repository import is_hub_id
+from licaudit.sources.cards.metadata import CardMetadata, parse_card
 
 MAX_CONFIG_BYTES = 1_000_000
 

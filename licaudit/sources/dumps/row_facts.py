@@ -15,8 +15,8 @@ from json.encoder import encode_basestring_ascii
 from typing import Final, NamedTuple
 
 from licaudit.artifacts import ArtifactKind, Origin, Relation
-from licaudit.sources.cards import CardMetadata, front_matter_metadata, read_front_matter
-from licaudit.sources.dump_rows import Chunk, DumpRow, RowProblem, artifact_id, chunk_rows
+from licaudit.sources.cards.metadata import CardMetadata, front_matter_metadata, read_front_matter
+from licaudit.sources.dumps.rows import Chunk, DumpRow, RowProblem, artifact_id, chunk_rows
 
 HUB_RELATIONS = {
     "finetune": Relation.FINETUNE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from licaudit.sources.bounded_read import BodyRejected, read_bounded
+from licaudit.sources.hub.bounded_read import BodyRejected, read_bounded
 
 MAX_LICENSE_BYTES = 1_000_000
 

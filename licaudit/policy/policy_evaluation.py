@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from licaudit.artifacts import ArtifactId
 from licaudit.findings import Finding, FindingKind, Severity
+from licaudit.locations import Location
 from licaudit.policy.policy_file import Policy
 from licaudit.policy.verdicts import Reason, Verdict
 from licaudit.policy.waivers import Waiver, find_waiver
-from licaudit.sources.repository import Location
 from licaudit.terms.catalog import Catalog
 from licaudit.terms.vocabulary import Effect, TermKind
 

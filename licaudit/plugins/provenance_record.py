@@ -15,9 +15,9 @@ import yaml
 
 from licaudit import __version__
 from licaudit.artifacts import Evidence
-from licaudit.plugins.gate import GateDecision, ResolvedInput
-from licaudit.sources.cards import parse_card
-from licaudit.sources.provenance import CARD_FILE, PROVENANCE_FILE, PROVENANCE_SCHEMA_VERSION, RunStatus
+from licaudit.plugins.run_gate import GateDecision, ResolvedInput
+from licaudit.sources.cards.metadata import parse_card
+from licaudit.sources.local.run_provenance import CARD_FILE, PROVENANCE_FILE, PROVENANCE_SCHEMA_VERSION, RunStatus
 
 
 def now() -> str:

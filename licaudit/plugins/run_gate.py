@@ -23,7 +23,7 @@ from licaudit.policy.policy_file import Policy, load_policy, presets_folder
 from licaudit.policy.verdicts import Verdict
 from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts, ParentLink
-from licaudit.sources.provenance import is_local_folder, read_local_folder
+from licaudit.sources.local.run_provenance import is_local_folder, read_local_folder
 from licaudit.terms.expressions import UNKNOWN_LICENSE_ID, leaves
 from licaudit.terms.flow_rules import STRICT, Stance
 from licaudit.terms.propagation import UNRESOLVED_TERM, propagate_terms

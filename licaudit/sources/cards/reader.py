@@ -17,10 +17,10 @@ import yaml
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.findings import Finding, FindingKind, Severity
-from licaudit.sources.cards import CardMetadata, decode_card, metadata_from_mapping, parse_card
+from licaudit.sources.cards.hints import find_hints
+from licaudit.sources.cards.license_text import LicenseIdentifier
+from licaudit.sources.cards.metadata import CardMetadata, decode_card, metadata_from_mapping, parse_card
 from licaudit.sources.facts import ArtifactFacts, ParentLink
-from licaudit.sources.hints import find_hints
-from licaudit.sources.license_text import LicenseIdentifier
 
 README = "README.md"
 CONFIG = "config.json"

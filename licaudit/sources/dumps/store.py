@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.data_cache import default_cache_dir
 from licaudit.errors import LicauditError
-from licaudit.sources.dump_rows import CHUNK_ROWS, RowProblem, read_chunks
+from licaudit.sources.dumps.rows import CHUNK_ROWS, RowProblem, read_chunks
 from licaudit.sources.facts import ArtifactFacts, ParentLink
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from licaudit.sources.dump_facts import ArtifactRow, ChunkResult
+    from licaudit.sources.dumps.row_facts import ArtifactRow, ChunkResult
 
 DATABASE_NAME = "licaudit.sqlite3"
 SCHEMA_VERSION = 2
@@ -142,7 +142,7 @@ class DumpStore:
 
     def _migrate(self, version: int) -> None:
         """Schema 1 to 2: the same rows and links, each artifact's links moved into its row."""
-        from licaudit.sources.dump_facts import links_json
+        from licaudit.sources.dumps.row_facts import links_json
 
         if version == 1:
             self.db.execute("ALTER TABLE dump_artifacts RENAME TO dump_artifacts_v1")
@@ -309,7 +309,7 @@ class DumpStore:
         progress: Callable[[int], None] | None,
     ) -> None:
         # Card parsing is imported here: `trace` reads the store and never needs it.
-        from licaudit.sources.dump_facts import ChunkResult, import_chunk
+        from licaudit.sources.dumps.row_facts import ChunkResult, import_chunk
 
         # Chunks are committed strictly in file order, so the resume point (the last committed
         # row) never skips a row.
@@ -375,7 +375,7 @@ class DumpStore:
     ) -> None:
         """Write consecutive chunks: new and changed rows, count updates of unchanged ones,
         duplicates and problems, and the resume point, in one transaction."""
-        from licaudit.sources.dump_facts import CARD_CHECKSUM, CARD_ERRORS, ID, LAST_MODIFIED, ROW_NUMBER
+        from licaudit.sources.dumps.row_facts import CARD_CHECKSUM, CARD_ERRORS, ID, LAST_MODIFIED, ROW_NUMBER
 
         rows = [row for result, _ in batch for row in result.rows]
         row_problems = [found for result, _ in batch for found in result.row_problems]
@@ -447,5 +447,5 @@ def _worker_pool(workers: int) -> ProcessPoolExecutor:
     # Not `fork`: the importing process may already run pyarrow's threads, and a forked child
     # inherits their locks in whatever state they were. The fork server starts clean, once.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["licaudit.sources.dump_facts"])
+    context.set_forkserver_preload(["licaudit.sources.dumps.row_facts"])
     return ProcessPoolExecutor(workers, mp_context=context)

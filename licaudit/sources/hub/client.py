@@ -21,12 +21,9 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from licaudit.artifacts import ArtifactId, ArtifactKind
-from licaudit.sources.bounded_read import BodyRejected, read_bounded
-from licaudit.sources.cards import MAX_CARD_BYTES, parse_card
-from licaudit.sources.hub_cache import HubCache
-from licaudit.sources.hub_settings import HubSettings, env_offline
-from licaudit.sources.license_text import MAX_LICENSE_BYTES, LicenseFetchError, fetch_license_url
-from licaudit.sources.repo_facts import (
+from licaudit.sources.cards.license_text import MAX_LICENSE_BYTES, LicenseFetchError, fetch_license_url
+from licaudit.sources.cards.metadata import MAX_CARD_BYTES, parse_card
+from licaudit.sources.cards.reader import (
     DATASET_FILES,
     LICENSE_FILES,
     MAX_CONFIG_BYTES,
@@ -36,6 +33,9 @@ from licaudit.sources.repo_facts import (
     hub_repo_id,
     repo_file_of_link,
 )
+from licaudit.sources.hub.bounded_read import BodyRejected, read_bounded
+from licaudit.sources.hub.cache import HubCache
+from licaudit.sources.hub.settings import HubSettings, env_offline
 
 T = TypeVar("T")
 _MODEL_EXPAND = ["baseModels", "cardData", "gated", "sha", "siblings", "tags"]

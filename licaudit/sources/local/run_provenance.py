@@ -17,7 +17,7 @@ from pathlib import Path
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.errors import DataFileError
-from licaudit.sources.cards import parse_card
+from licaudit.sources.cards.metadata import parse_card
 from licaudit.sources.facts import ArtifactFacts, ParentLink
 
 PROVENANCE_FILE = "licaudit-provenance.json"

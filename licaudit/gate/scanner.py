@@ -21,6 +21,9 @@ from pathlib import Path
 
 import yaml
 
+from licaudit.artifact_ref import is_hub_id
+from licaudit.locations import Location
+
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover
@@ -33,7 +36,6 @@ SKIPPED_DIRS = frozenset(
     | {".ruff_cache", ".pytest_cache", "site-packages", "build", "dist", ".eggs"}
 )
 # A Hub id: `name` or `owner/name`; anything else (a local path, a URL) is not a Hub reference.
-_HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*(/[A-Za-z0-9_.\-]+)?$")
 # `load_dataset("json", data_files=...)` and friends load local files, not a Hub dataset.
 _BUILDER_NAMES = frozenset({"json", "csv", "parquet", "text", "arrow", "imagefolder", "audiofolder", "pandas", "sql"})
 _CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
@@ -52,15 +54,6 @@ _TRIGGER_PATTERN = re.compile("|".join(_TRIGGERS))
 class ReferenceKind(StrEnum):
     MODEL = "model"
     DATASET = "dataset"
-
-
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in the repository: a POSIX path relative to the scanned root, 1-based line and column."""
-
-    file: str
-    line: int
-    column: int = 1
 
 
 @dataclass(frozen=True, order=True)
@@ -86,10 +79,6 @@ class RepositoryScan:
     references: tuple[Reference, ...]
     skipped: tuple[SkippedFile, ...]
     files_read: int
-
-
-def is_hub_id(text: str) -> bool:
-    return bool(_HUB_ID.match(text)) and not text.endswith((".json", ".yaml", ".yml", ".bin", ".safetensors"))
 
 
 PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from licaudit.artifacts import ArtifactId, ArtifactKind
 
 if TYPE_CHECKING:
-    from licaudit.sources.repo_facts import RepoSnapshot
+    from licaudit.sources.cards.reader import RepoSnapshot
 
 
 def is_local_folder(target: str) -> bool:
@@ -20,9 +20,9 @@ def is_local_folder(target: str) -> bool:
 def read_folder(target: str) -> RepoSnapshot:
     """The folder's README.md, configs and LICENSE, each bounded; nothing is imported or run."""
     # Imported here: `is_local_folder` is asked on every trace, the card reader only for a folder.
-    from licaudit.sources.cards import MAX_CARD_BYTES, parse_card
-    from licaudit.sources.license_text import MAX_LICENSE_BYTES
-    from licaudit.sources.repo_facts import (
+    from licaudit.sources.cards.license_text import MAX_LICENSE_BYTES
+    from licaudit.sources.cards.metadata import MAX_CARD_BYTES, parse_card
+    from licaudit.sources.cards.reader import (
         LICENSE_FILES,
         MAX_CONFIG_BYTES,
         MODEL_FILES,

@@ -22,18 +22,19 @@ from pathlib import Path
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.errors import SourceUnreachableError, UnknownArtifactError
 from licaudit.findings import Finding, FindingKind, Severity
+from licaudit.gate.scanner import Reference, ReferenceKind, SkippedFile, scan_repository
 from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.lineage.build import Resolver
+from licaudit.locations import Location
 from licaudit.pipeline import TraceResult, TraceSettings, registry_resolver, trace
 from licaudit.policy.card_check import CardCheck, check_card
-from licaudit.policy.evaluation import GateFinding, judge, policy_findings
+from licaudit.policy.policy_evaluation import GateFinding, judge, policy_findings
 from licaudit.policy.policy_file import Policy, discover_policy, load_policy, preset_names, presets_folder
 from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts
-from licaudit.sources.hub_settings import HubSettings
-from licaudit.sources.model_folder import read_model_folder
+from licaudit.sources.hub.settings import HubSettings
+from licaudit.sources.local.model_folder import read_model_folder
 from licaudit.sources.registry import normalise_id
-from licaudit.sources.repository import Location, Reference, ReferenceKind, SkippedFile, scan_repository
 from licaudit.terms.expressions import leaves
 from licaudit.terms.vocabulary import Effect
 
@@ -365,8 +366,8 @@ def resolve_policy(
 
 def _folder_facts(folder: Path, target: ArtifactId, knowledge: Knowledge) -> tuple[ArtifactFacts, list[Finding]]:
     """The folder's own facts, as `licaudit trace ./folder` reads them, under the check's id."""
-    from licaudit.sources.local import read_folder
-    from licaudit.sources.repo_facts import facts_from_snapshot
+    from licaudit.sources.cards.reader import facts_from_snapshot
+    from licaudit.sources.local.folder import read_folder
     from licaudit.terms.identify import CatalogIdentifier
 
     snapshot = replace(read_folder(str(folder)), artifact=target)
