@@ -73,7 +73,9 @@ def own_terms(
     if facts.kind is ArtifactKind.UNRESOLVED:
         return [UNRESOLVED_TERM]
     return expression_terms(
-        normaliser.normalise(facts.license_expression), lambda terms: terms_effect(rules, use, terms)
+        normaliser.normalise(facts.license_expression),
+        lambda terms: terms_effect(rules, use, terms),
+        service=facts.kind is ArtifactKind.SERVICE,
     )
 
 

@@ -3,4 +3,4 @@
 from licaudit.terms.recognition.evidence import Combination, Method, Reading, Recognition
 from licaudit.terms.recognition.recogniser import Recogniser
 
-__all__ = ["Combination", "Method", "Reading", "Recognition", "Recogniser"]
+__all__ = ["Combination", "Method", "Reading", "Recogniser", "Recognition"]

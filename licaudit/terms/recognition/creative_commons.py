@@ -46,7 +46,7 @@ class CreativeCommons:
 
     @property
     def is_family(self) -> bool:
-        """"Creative Commons" alone: no element says which license."""
+        """ "Creative Commons" alone: no element says which license."""
         return not self.elements and not self.public_domain_mark
 
     @property

@@ -54,13 +54,14 @@ def scancode_licenses() -> tuple[KnownLicense, ...]:
         spdx = meta.get("spdx_license_key")
         others = [v for v in _list(meta.get("other_spdx_license_keys"))]
         urls = [v for f in ("homepage_url", "text_urls", "other_urls", "osi_url") for v in _list(meta.get(f))]
+        category = meta.get("category")
         found.append(
             KnownLicense(
                 spdx_id=spdx if isinstance(spdx, str) and spdx else f"LicenseRef-scancode-{key}",
                 scancode_key=key,
                 names=tuple(dict.fromkeys(names)),
                 other_ids=(key, *others),
-                scancode_category=meta.get("category") if isinstance(meta.get("category"), str) else None,
+                scancode_category=category if isinstance(category, str) else None,
                 urls=tuple(urls),
                 text_file=path,
                 deprecated=meta.get("is_deprecated") == "yes",

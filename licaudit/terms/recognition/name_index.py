@@ -26,7 +26,9 @@ SCANCODE_CATEGORIES = {
     "Copyleft Limited": Category.WEAK_COPYLEFT,
 }
 # Keys too plain to be read as a license inside a sentence ("other licenses", "unknown", "cc").
-_NOT_IN_PROSE = frozenset({"other", "unknown", "cc", "openai", "none", "no", "public", "free", "proprietary", "na", "n a"})
+_NOT_IN_PROSE = frozenset(
+    {"other", "unknown", "cc", "openai", "none", "no", "public", "free", "proprietary", "na", "n a"}
+)
 PUBLIC_DOMAIN = "LicenseRef-Public-Domain"
 
 

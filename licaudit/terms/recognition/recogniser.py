@@ -48,6 +48,8 @@ _UNKNOWN_STATED = re.compile(
     re.IGNORECASE,
 )
 UNKNOWN_PLACEHOLDER = "LicenseRef-hub-unknown"
+# "MIT AND", "OR Apache-2.0": an operator whose other license is missing names an unknown one.
+_DANGLING = re.compile(r"^\s*(?:and|or|with)\b|\b(?:and|or|with)\s*$|[,&]\s*$", re.IGNORECASE)
 WHOLE_TEXT_SHARE = 0.6  # of a text's shingles: from here it is a license text, not prose quoting one
 SHORT_PROSE = 160  # characters: a string this short is a license field, not a paragraph
 _SEGMENTS = re.compile(r"[;:,!?\n|*`\[\]()<>{}]+|\.(?!\d)\s*|\s-\s|/+(?=\s)")
@@ -58,7 +60,9 @@ MAX_WINDOW = 10  # words in the longest name looked up inside prose
 
 
 class Recogniser:
-    def __init__(self, catalog: Catalog, hub_history: dict[str, str] | None = None, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, hub_history: dict[str, str] | None = None, cache_dir: Path | None = None
+    ) -> None:
         self.catalog = catalog
         self.index = NameIndex(catalog, hub_history or {})
         self.cache_dir = cache_dir
@@ -107,8 +111,8 @@ class Recogniser:
             if matched.confidence < FULL_MATCH:
                 return Reading(text, (matched,), Combination.ALL, self._restrictions(stripped, [matched]))
             # A whole license text inside other prose (a card quoting its data's licenses): both bind.
-            found = _unique([*prose.recognitions, matched])
-            return Reading(text, tuple(found), Combination.ALL, self._restrictions(stripped, found))
+            both = _unique([*prose.recognitions, matched])
+            return Reading(text, tuple(both), Combination.ALL, self._restrictions(stripped, both))
         return self._read_prose(stripped[:MAX_PROSE_CHARS])
 
     def recognise_name(self, name: str) -> Recognition | None:
@@ -171,39 +175,36 @@ class Recogniser:
     # -- prose ------------------------------------------------------------------------------------
 
     def _read_prose(self, text: str) -> Reading:
-        found: list[Recognition] = []
-        masked = text
+        found: list[tuple[int, Recognition | None]] = []  # with where each was found: the text's order
         for match in URL.finditer(text):
-            url = match.group(0).rstrip(".,;:")
-            recognised = self.recognise_url(url)
-            if recognised is not None:
-                found.append(recognised)
-        masked = URL.sub(lambda m: " " * len(m.group(0)), masked)
+            found.append((match.start(), self.recognise_url(match.group(0).rstrip(".,;:"))))
+        masked = URL.sub(lambda m: " " * len(m.group(0)), text)
         masked = _MARKDOWN_LINK_TARGET.sub(lambda m: " " * len(m.group(0)), masked)
         masked = masked.replace("[", " ").replace("]", " ")
         for start, end in creative_commons_mentions(masked):
             cc = parse_creative_commons(masked[start:end])
             if cc is not None:
-                found.append(self._creative_commons(cc, bounded_quote(masked[start:end]), Method.NAME))
+                found.append((start, self._creative_commons(cc, bounded_quote(masked[start:end]), Method.NAME)))
                 masked = masked[:start] + " " * (end - start) + masked[end:]
         found += self._names_in(masked)
-        unique = _without_vague_families(_unique(found))
+        ordered = [r for _, r in sorted(found, key=lambda item: item[0])]
+        unique = _without_vague_families(_unique(ordered))
         combination = Combination.ANY if len(unique) > 1 and self._offers_a_choice(text) else Combination.ALL
         return Reading(text, tuple(unique), combination, self._restrictions(text, unique))
 
     @staticmethod
     def _offers_a_choice(text: str) -> bool:
-        """"MIT or Apache-2.0", "dual-licensed": a choice. In long prose an "or" proves nothing: all bind."""
+        """ "MIT or Apache-2.0", "dual-licensed": a choice. In long prose an "or" proves nothing: all bind."""
         if _DUAL.search(text):
             return True
         return len(text) <= SHORT_PROSE and _ANY_OF.search(text) is not None
 
-    def _names_in(self, text: str) -> list[Recognition]:
+    def _names_in(self, text: str) -> list[tuple[int, Recognition | None]]:
         """Catalog and list names inside sentences: the longest window of words first."""
-        found: list[Recognition] = []
+        found: list[tuple[int, Recognition | None]] = []
         text = _COMMA_VERSION.sub(" ", text).replace('"', " ")  # "Apache License, Version 2.0" is one name
         short = len(text) <= SHORT_PROSE
-        for segment in _SEGMENTS.split(text):
+        for start, segment in _segments(text):
             context = short or _LICENSE_WORD.search(segment) is not None
             words = fold_name(segment).split()
             position = 0
@@ -214,7 +215,7 @@ class Recogniser:
                     if target is None and "+" in key.split():
                         target = self.index.in_prose(without_later(key), context)
                     if target is not None:
-                        found.append(_recognition(target, bounded_quote(segment), 0.85))
+                        found.append((start, _recognition(target, bounded_quote(segment), 0.85)))
                         position += size
                         break
                 else:
@@ -226,21 +227,20 @@ class Recogniser:
         unknown: both bind whichever license is chosen."""
         restrictions: list[Recognition] = []
         if not all(r.category in _RESTRICTIVE for r in found) or not found:
-            for phrase in restrictive_phrases(text):
-                license_ = self.catalog.licenses.get(_PHRASE_LICENSES[phrase.kind])
-                if license_ is not None:
-                    restrictions.append(
-                        Recognition(license_.id, license_.name, license_.category, Method.PHRASE, 1.0, phrase.quote)
-                    )
-                    break  # one restrictive leaf holds the verdict; its quote names the first phrase
+            for phrase in restrictive_phrases(text)[:1]:  # one holds the verdict; its quote names the first
+                restrictions.append(self._stated(_PHRASE_LICENSES[phrase.kind], phrase.quote, 1.0))
         unknown = _UNKNOWN_STATED.search(_MARKDOWN_LINK_TARGET.sub("", text).replace("[", "").replace("]", ""))
-        placeholder = self.catalog.licenses.get(UNKNOWN_PLACEHOLDER)
-        if unknown is not None and placeholder is not None:
-            quote = bounded_quote(unknown.group(0))
-            restrictions.append(
-                Recognition(placeholder.id, placeholder.name, placeholder.category, Method.PHRASE, 0.8, quote)
-            )
+        unknown = unknown or (_DANGLING.search(text) if len(text) <= SHORT_PROSE else None)
+        if unknown is not None:
+            restrictions.append(self._stated(UNKNOWN_PLACEHOLDER, bounded_quote(unknown.group(0)), 0.8))
         return tuple(restrictions)
+
+    def _stated(self, license_id: str, quote: str, confidence: float) -> Recognition:
+        """What stated wording stands for; a catalog without that entry still fails closed (unknown)."""
+        license_ = self.catalog.licenses.get(license_id)
+        if license_ is None:
+            return Recognition(None, license_id, Category.UNKNOWN, Method.PHRASE, confidence, quote)
+        return Recognition(license_.id, license_.name, license_.category, Method.PHRASE, confidence, quote)
 
     def _creative_commons(self, cc: CreativeCommons, quote: str, method: Method) -> Recognition | None:
         if cc.public_domain_mark:
@@ -256,7 +256,9 @@ class Recogniser:
         exact = self.catalog.lookup(wanted)
         port_note = f"ported license ({wanted} {cc.port}) read as {wanted}" if cc.port else None
         if exact is not None:
-            return Recognition(exact.id, exact.name, exact.category, method, 0.9 if cc.port else 0.95, quote, note=port_note)
+            return Recognition(
+                exact.id, exact.name, exact.category, method, 0.9 if cc.port else 0.95, quote, note=port_note
+            )
         member = self._nearest_cc(cc)
         if member is None:
             return None
@@ -268,7 +270,9 @@ class Recogniser:
         """The catalogued version with the same elements: the stated version's nearest, else the latest."""
         base = "CC-" + "-".join(e for e in ("BY", "NC", "ND", "SA") if e in cc.elements or e == "BY")
         members = [
-            lic for lic in self.catalog.licenses.values() if lic.id.startswith(base + "-") and lic.id[len(base) + 1 :][:1].isdigit()
+            lic
+            for lic in self.catalog.licenses.values()
+            if lic.id.startswith(base + "-") and lic.id[len(base) + 1 :][:1].isdigit()
         ]
         if not members:
             return None
@@ -290,8 +294,21 @@ def _recognition(target: Target, quote: str, confidence: float, note: str | None
     )
 
 
+def _segments(text: str) -> list[tuple[int, str]]:
+    """The text cut at punctuation that ends a name, each piece with its offset."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for separator in _SEGMENTS.finditer(text):
+        if separator.start() > start:
+            pieces.append((start, text[start : separator.start()]))
+        start = separator.end()
+    if start < len(text):
+        pieces.append((start, text[start:]))
+    return pieces
+
+
 def _without_vague_families(found: list[Recognition]) -> list[Recognition]:
-    """"Creative Commons" beside a named CC license only repeats it: the family adds nothing."""
+    """ "Creative Commons" beside a named CC license only repeats it: the family adds nothing."""
     named_cc = any(r.license_id and r.license_id.startswith(("CC-", "CC0")) for r in found)
     return [r for r in found if not (named_cc and r.license_id == CC_FAMILY and r.method is Method.FAMILY)]
 

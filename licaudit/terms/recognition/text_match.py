@@ -72,7 +72,7 @@ def known_text_index(cache_dir: Path | None = None) -> tuple[tuple[KnownLicense,
         except (OSError, ValueError, TypeError):
             pass
     indexed = []
-    for key, known in by_key.items():
+    for known in by_key.values():
         found = shingles(license_text(known))
         if len(found) >= _MIN_SHINGLES:
             indexed.append((known, found))

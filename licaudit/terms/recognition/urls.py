@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+|\b(?:www\.)?(?:creativecommons|opensource|spdx|gnu)\.org/[^\s<>()\[\]\"'`]+")
+URL = re.compile(
+    r"https?://[^\s<>()\[\]\"'`]+|\b(?:www\.)?(?:creativecommons|opensource|spdx|gnu)\.org/[^\s<>()\[\]\"'`]+"
+)
 _CC = re.compile(
     r"creativecommons\.org/licenses/(?P<elements>[a-z-]+)/(?P<version>\d\.\d)(?:/(?P<port>[a-z]{2,3}))?", re.IGNORECASE
 )
