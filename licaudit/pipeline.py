@@ -128,7 +128,9 @@ def _crawl_hub(
 
     use_hub = hub.check_cards or is_local_folder(target) or knowledge.registry.get(target) is None
     hub = replace(hub, wants_listing=settings.descendants > 0)
-    source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub)
+    source = open_source(
+        knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser), use_hub
+    )
     try:
         crawl = crawl_ancestors(ArtifactId(target), source, settings.max_depth, hub.workers, progress)
         incomplete = crawl.incomplete

@@ -329,7 +329,9 @@ def check_model_folder(
     too_permissive = any(
         f.kind is FindingKind.DECLARED_MORE_PERMISSIVE and f.artifact == target for f in result.findings
     )
-    card = check_card(model, target, {u: result.verdict(u) for u in policy.uses}, too_permissive, knowledge.catalog)
+    card = check_card(
+        model, target, {u: result.verdict(u) for u in policy.uses}, too_permissive, knowledge.catalog, knowledge.rules
+    )
     located: list[tuple[Finding, tuple[Location, ...]]] = [
         (f, (card_location,))
         for f in findings
@@ -371,7 +373,9 @@ def _folder_facts(folder: Path, target: ArtifactId, knowledge: Knowledge) -> tup
     from licaudit.terms.identify import CatalogIdentifier
 
     snapshot = replace(read_folder(str(folder)), artifact=target)
-    facts, findings = facts_from_snapshot(snapshot, CatalogIdentifier(knowledge.catalog))
+    facts, findings = facts_from_snapshot(
+        snapshot, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser)
+    )
     return replace(facts, name=folder.name), findings
 
 
@@ -382,7 +386,7 @@ def _ancestor_resolver(knowledge: Knowledge, hub: HubSettings | None) -> tuple[R
     from licaudit.sources.resolution import open_source
     from licaudit.terms.identify import CatalogIdentifier
 
-    source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog))
+    source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser))
 
     def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
         found = source.lookup(artifact)

@@ -262,7 +262,7 @@ def _license_file(
     if text is None:
         return None
     decoded, _ = decode_card(text)
-    identified = builder.identifier.identify_text(decoded)
+    identified = builder.identifier.identify_license_text(decoded)
     if identified is None:
         if link:
             builder.finding(
@@ -271,12 +271,19 @@ def _license_file(
                 f"{snapshot.artifact}: the license text at {where} matches no catalogued license",
             )
         return None
-    license_id, marker = identified
     url = snapshot.file_url(where) if not where.lower().startswith(("http://", "https://")) else where
+    if identified.problem:
+        # A modified license text, or one that adds restrictive wording: never a silent match.
+        builder.finding(
+            FindingKind.CARD_PROBLEM,
+            Severity.WARNING,
+            f"{snapshot.artifact}: the license text at {where} reads as {identified.expression} "
+            f"({identified.method}, confidence {identified.confidence:.2f}): {_bounded(identified.problem)}",
+        )
     evidence.append(
-        Evidence(Origin.DECLARED, url, _bounded(marker), snapshot.revision, "license_link" if link else where)
+        Evidence(Origin.DECLARED, url, _bounded(identified.quote), snapshot.revision, "license_link" if link else where)
     )
-    return license_id
+    return identified.expression
 
 
 def repo_file_of_link(link: str | None, snapshot: RepoSnapshot) -> str | None:

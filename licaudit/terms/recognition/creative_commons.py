@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+(?:\.[0-9]+)?")  # any script: a word outside CC's vocabulary ends the name
 _ELEMENT_WORDS = {
     "by": "BY", "attribution": "BY",
     "nc": "NC", "noncommercial": "NC",

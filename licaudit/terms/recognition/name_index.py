@@ -104,9 +104,18 @@ class NameIndex:
     def known_keys(self) -> dict[str, Target]:
         """SPDX and ScanCode spellings (built on the first key the catalog does not know)."""
         keys: dict[str, Target] = {}
-        for known in (*spdx_licenses(), *scancode_licenses()):
+        scancode = scancode_licenses()
+        by_spdx = {known.spdx_id: known for known in scancode}
+        # ScanCode first (it has categories); the SPDX list adds the names ScanCode spells otherwise.
+        for known in (*scancode, *spdx_licenses()):
             target = self._target_of(known)
             for name in (known.spdx_id, *known.other_ids, *known.names):
+                key = fold_name(name)
+                if key and key not in self.catalog_keys:
+                    keys.setdefault(key, target)
+        for entry in spdx_licenses():  # the SPDX list's own names, with ScanCode's record when it has one
+            target = self._target_of(by_spdx.get(entry.spdx_id, entry))
+            for name in entry.names:
                 key = fold_name(name)
                 if key and key not in self.catalog_keys:
                     keys.setdefault(key, target)

@@ -9,6 +9,7 @@ Readings are memoised per string: dumps repeat the same few thousand license str
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,7 +52,8 @@ UNKNOWN_PLACEHOLDER = "LicenseRef-hub-unknown"
 # "MIT AND", "OR Apache-2.0": an operator whose other license is missing names an unknown one.
 _DANGLING = re.compile(r"^\s*(?:and|or|with)\b|\b(?:and|or|with)\s*$|[,&]\s*$", re.IGNORECASE)
 WHOLE_TEXT_SHARE = 0.6  # of a text's shingles: from here it is a license text, not prose quoting one
-SHORT_PROSE = 160  # characters: a string this short is a license field, not a paragraph
+SHORT_PROSE = 160
+# characters: a string this short is a license field, not a paragraph
 _SEGMENTS = re.compile(r"[;:,!?\n|*`\[\]()<>{}]+|\.(?!\d)\s*|\s-\s|/+(?=\s)")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 LONG_TEXT = 600  # characters: from here a text is tried as a whole license text first
@@ -106,8 +108,13 @@ class Recogniser:
             if matched is not None and matched.confidence >= FULL_MATCH and share >= WHOLE_TEXT_SHARE:
                 return Reading(text, (matched,), Combination.ALL, self._restrictions(stripped, [matched]))
             prose = self._read_prose(stripped[:MAX_PROSE_CHARS])
-            if matched is None or (prose.recognitions and matched.confidence < FULL_MATCH):
-                return prose  # a partial text match explains less than the names the text states
+            if matched is not None and matched.confidence < FULL_MATCH and prose.recognitions:
+                # The names the text states win over a partial match, except the license the text is a
+                # modified copy of: that one keeps the text match and its "modified" note.
+                same = [matched if r.license_id == matched.license_id else r for r in prose.recognitions]
+                return Reading(text, tuple(_unique(same)), prose.combination, prose.restrictions)
+            if matched is None:
+                return prose
             if matched.confidence < FULL_MATCH:
                 return Reading(text, (matched,), Combination.ALL, self._restrictions(stripped, [matched]))
             # A whole license text inside other prose (a card quoting its data's licenses): both bind.
@@ -168,7 +175,10 @@ class Recogniser:
         folded = " ".join(text.split()).lower()
         for needle, license_ in self._markers:
             if needle in folded:
-                marker = Recognition(license_.id, license_.name, license_.category, Method.MARKER, 0.8, needle)
+                note = "modified or unknown text: no known license text matches; a marker phrase names this one"
+                marker = Recognition(
+                    license_.id, license_.name, license_.category, Method.MARKER, 0.5, needle, note=note
+                )
                 return marker, 0.0
         return None, 0.0
 
@@ -327,7 +337,7 @@ def _located(recognition: Recognition, field: str, line: int | None) -> Recognit
     )
 
 
-def _unique(found: list[Recognition | None]) -> list[Recognition]:
+def _unique(found: Sequence[Recognition | None]) -> list[Recognition]:
     seen: set[str] = set()
     unique: list[Recognition] = []
     for recognition in found:
