@@ -115,7 +115,9 @@ def test_judge_scores_generations_and_records_the_judge_terms(
     # The API's terms reach the scores as a restriction with its path, never as their license (issue 13).
     assert "OpenAI" not in provenance["artifact"]["license"]
     restrictions = provenance["artifact"]["restrictions"]
-    assert any(r["license"] == "LicenseRef-OpenAI-Terms-2023" and r["path"][0] == "services/openai/gpt-4" for r in restrictions)
+    assert any(
+        r["license"] == "LicenseRef-OpenAI-Terms-2023" and r["path"][0] == "services/openai/gpt-4" for r in restrictions
+    )
 
 
 def test_a_local_judge_scores_by_probability(tmp_path: Path, tiny_gpt2: Path, world_args: list[str]) -> None:
