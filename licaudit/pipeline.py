@@ -121,8 +121,8 @@ def _crawl_hub(
 ) -> tuple[Crawl, tuple[Descendant, ...], bool]:
     """Ancestors through the registry, local folders and the Hub (via the cache); a registry target
     is traced from the registry alone unless cards are checked, so it never needs the network."""
+    from licaudit.artifact_ref import is_local_folder
     from licaudit.lineage.crawl import crawl_ancestors
-    from licaudit.sources.local.folder import is_local_folder
     from licaudit.sources.resolution import open_source
     from licaudit.terms.identify import CatalogIdentifier
 

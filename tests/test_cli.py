@@ -222,3 +222,12 @@ def test_help_does_not_import_the_export_libraries() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_explain_shows_the_falcon_royalty_as_a_revenue_share() -> None:
+    # Catalog correction: the TII Falcon LLM 1.0 royalty terms were typed non_commercial.
+    result = RUNNER.invoke(app, ["explain", "TII Falcon LLM License", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    kinds = {term["id"]: term["kind"] for term in json.loads(result.stdout)["terms"]}
+    assert kinds["royalty"] == kinds["commercial-permission-royalty"] == "revenue_share"
+    assert "non_commercial" not in kinds.values()

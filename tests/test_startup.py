@@ -94,7 +94,7 @@ def test_json_trace_answered_by_imported_dumps_never_opens_the_hub(tmp_path: Pat
         "yaml",
         "concurrent.futures",
         "licaudit.sources.hub.cache",
-        "licaudit.sources.cards.reader",
+        "licaudit.sources.cards.snapshot",
         "licaudit.sources.dumps.row_facts",  # card parsing: the import's, not the trace's
         "hashlib",
     ]

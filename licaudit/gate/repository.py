@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+from licaudit.artifact_ref import RefKind, parse_ref, ref_key
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.errors import SourceUnreachableError, UnknownArtifactError
 from licaudit.findings import Finding, FindingKind, Severity
@@ -34,7 +35,6 @@ from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.hub.settings import HubSettings
 from licaudit.sources.local.model_folder import read_model_folder
-from licaudit.sources.registry import normalise_id
 from licaudit.terms.expressions import leaves
 from licaudit.terms.vocabulary import Effect
 
@@ -68,7 +68,10 @@ class ArtifactOutcome:
 
 @dataclass(frozen=True)
 class GateResult:
-    kind: str  # "gate" or "check"
+    """The one result of every gate: a repository (`gate`), a model folder (`check`) or a planned run
+    (`run`, `gate_inputs`, the trainer callback). Every reason to refuse is a finding."""
+
+    kind: str  # "gate", "check" or "run"
     root: str
     policy: Policy
     today: dt.date
@@ -76,7 +79,12 @@ class GateResult:
     skipped: tuple[SkippedFile, ...]
     artifacts: tuple[ArtifactOutcome, ...]
     findings: tuple[GateFinding, ...]
-    card: CardCheck | None = None
+    card: CardCheck | None = field(default=None, kw_only=True)
+
+    @property
+    def refusals(self) -> tuple[str, ...]:
+        """The blocking findings, one line each (`rule: message`), for logs and exceptions."""
+        return tuple(f"{f.rule}: {f.message}" for f in self.blocking)
 
     @property
     def blocking(self) -> tuple[GateFinding, ...]:
@@ -119,15 +127,27 @@ def gate_artifacts(
     """
     knowledge = knowledge or load_knowledge()
     today = today or default_today()
-    if policy is None:
-        rules_folder = shipped_folder("rules")
-        preset = use if use in preset_names(presets_folder(rules_folder)) else "commercial"
-        policy = replace(load_policy(preset, knowledge, today, rules_folder), uses=(use,))
+    policy = policy or default_policy(use, knowledge, today)
     references = [
         Reference(Location("<arguments>", index), ReferenceKind.MODEL, artifact, "argument")
         for index, artifact in enumerate(artifact_ids, start=1)
     ]
     return evaluate_references("gate", "<arguments>", references, (), policy, knowledge, today, resolve)
+
+
+def default_policy(use: str, knowledge: Knowledge, today: dt.date) -> Policy:
+    """The policy of a gate that names none: the shipped preset named like the use, else `commercial`,
+    for that use alone. Every gate API (artifacts, inputs, runs) defaults to it."""
+    rules_folder = shipped_folder("rules")
+    preset = use if use in preset_names(presets_folder(rules_folder)) else "commercial"
+    return replace(load_policy(preset, knowledge, today, rules_folder), uses=(use,))
+
+
+def outcome_findings(
+    result: TraceResult, requested: str, refs: tuple[Reference, ...], knowledge: Knowledge, policy: Policy
+) -> tuple[ArtifactOutcome, list[Finding]]:
+    """One traced artifact as a gate sees it: its outcome and the findings the policy makes of it."""
+    return _outcome(result, requested, refs, knowledge, policy)
 
 
 def gate_repository(
@@ -191,8 +211,10 @@ def evaluate_references(
                 [reference.location],
             )
             continue
-        prefix = "datasets/" if reference.kind is ReferenceKind.DATASET and "/" in reference.artifact else ""
-        key = normalise_id(prefix + reference.artifact)
+        # A bare dataset name (`squad`) may be a canonical model id too: it is tried both ways below.
+        named_as = RefKind.DATASET if reference.kind is ReferenceKind.DATASET and "/" in reference.artifact else None
+        ref = parse_ref(reference.artifact, named_as or RefKind.MODEL)
+        key = ref.key if ref is not None else ref_key(reference.artifact)
         by_artifact.setdefault(key, []).append(reference)
     for skipped_file in skipped:
         add(
@@ -213,11 +235,12 @@ def evaluate_references(
             add(finding, [r.location for r in refs])
     judged = judge([(f, tuple(locs)) for f, locs in located.values()], policy, today)
     blocked = {f.artifact for f in judged if f.blocks(policy.fail_on)}
-    outcomes = [_settle(o, blocked) for o in outcomes]
+    outcomes = [settle_outcome(o, blocked) for o in outcomes]
     return GateResult(kind, root, policy, today, tuple(references), skipped, tuple(outcomes), tuple(judged))
 
 
-def _settle(outcome: ArtifactOutcome, blocked: set[ArtifactId]) -> ArtifactOutcome:
+def settle_outcome(outcome: ArtifactOutcome, blocked: set[ArtifactId]) -> ArtifactOutcome:
+    """A passed outcome fails when a blocking finding names it or anything in its lineage."""
     if outcome.status is not ArtifactStatus.PASSED or outcome.trace is None:
         return outcome
     if any(a in blocked for a in outcome.trace.graph.artifacts()) or outcome.requested in blocked:
@@ -345,7 +368,15 @@ def check_model_folder(
     judged = judge(located, policy, today)
     blocked = {f.artifact for f in judged if f.blocks(policy.fail_on)}
     return GateResult(
-        "check", folder.as_posix(), policy, today, (reference,), (), (_settle(outcome, blocked),), tuple(judged), card
+        "check",
+        folder.as_posix(),
+        policy,
+        today,
+        (reference,),
+        (),
+        (settle_outcome(outcome, blocked),),
+        tuple(judged),
+        card=card,
     )
 
 
@@ -368,7 +399,7 @@ def resolve_policy(
 
 def _folder_facts(folder: Path, target: ArtifactId, knowledge: Knowledge) -> tuple[ArtifactFacts, list[Finding]]:
     """The folder's own facts, as `licaudit trace ./folder` reads them, under the check's id."""
-    from licaudit.sources.cards.reader import facts_from_snapshot
+    from licaudit.sources.cards.snapshot import facts_from_snapshot
     from licaudit.sources.local.folder import read_folder
     from licaudit.terms.identify import CatalogIdentifier
 

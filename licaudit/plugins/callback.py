@@ -16,7 +16,7 @@ from licaudit.artifacts import ArtifactKind
 from licaudit.errors import LicauditError
 from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.plugins.provenance_record import provenance_document, write_card, write_provenance
-from licaudit.plugins.run_gate import GateDecision
+from licaudit.plugins.run_gate import RunGateResult
 from licaudit.plugins.scripts import InputLike, LicenseGateError, gate_inputs
 from licaudit.sources.local.run_provenance import RunStatus
 
@@ -45,7 +45,7 @@ class LicauditGateCallback(TrainerCallback):  # type: ignore[misc]
         self.stance = stance
         self.policy_file = policy_file
         self.knowledge = knowledge or load_knowledge()
-        self.decision: GateDecision | None = None
+        self.decision: RunGateResult | None = None
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     def _folder(self, args: TrainingArguments) -> Path:

@@ -15,7 +15,7 @@ import yaml
 
 from licaudit import __version__
 from licaudit.artifacts import Evidence
-from licaudit.plugins.run_gate import GateDecision, ResolvedInput
+from licaudit.plugins.run_gate import ResolvedInput, RunGateResult
 from licaudit.sources.cards.metadata import parse_card
 from licaudit.sources.local.run_provenance import CARD_FILE, PROVENANCE_FILE, PROVENANCE_SCHEMA_VERSION, RunStatus
 
@@ -25,7 +25,7 @@ def now() -> str:
 
 
 def provenance_document(
-    decision: GateDecision,
+    decision: RunGateResult,
     subsystem: str,
     status: str,
     started_at: str,

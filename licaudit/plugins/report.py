@@ -7,12 +7,12 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from licaudit.plugins.run_gate import GateDecision
+from licaudit.plugins.run_gate import RunGateResult
 from licaudit.reports.json_report import trace_document
 from licaudit.reports.terminal import EFFECT_STYLE, lineage_tree, safe, verdict_panel
 
 
-def render_decision(decision: GateDecision, console: Console, subsystem: str) -> None:
+def render_decision(decision: RunGateResult, console: Console, subsystem: str) -> None:
     console.print(Text.assemble(("Plan: ", "bold"), safe(subsystem), " -> ", safe(decision.output_id, "bold")))
     console.print(lineage_tree(decision.result))
     console.print(verdict_panel(decision.result, decision.use))
@@ -40,7 +40,7 @@ def render_decision(decision: GateDecision, console: Console, subsystem: str) ->
         console.print(Text("  - ").append_text(safe(refusal)), soft_wrap=True)
 
 
-def decision_document(decision: GateDecision, subsystem: str, run: dict[str, Any] | None = None) -> dict[str, Any]:
+def decision_document(decision: RunGateResult, subsystem: str, run: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "schema_version": "1.0",
         "subsystem": subsystem,

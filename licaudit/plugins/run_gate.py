@@ -1,8 +1,8 @@
-"""The gate: trace a planned run's output node and decide whether the intended use may go ahead.
+"""The run gate: trace a planned run's output node and decide whether the intended use may go ahead.
 
-This is the one place a run is allowed or refused. Today it decides from the core trace verdict
-(forbidden or unknown refuses) and the stance; `_policy_refusals` is where issue 4's policy
-evaluation (policy files, presets, waivers) plugs in.
+This is the one place a run is allowed or refused. It returns the gate result every gate returns
+(`licaudit.gate.GateResult`), under the run's policy file or, without one, the shipped preset named
+like the use (as `gate_artifacts` does): every reason to refuse is a finding with its fix.
 """
 
 from __future__ import annotations
@@ -15,22 +15,25 @@ from pathlib import Path
 
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.errors import UsageError
-from licaudit.gate import default_today, judge_trace
+from licaudit.findings import Finding, FindingKind, Severity
+from licaudit.gate import GateResult, default_today
+from licaudit.gate.repository import default_policy, outcome_findings, settle_outcome
+from licaudit.gate.scanner import Reference, ReferenceKind
 from licaudit.knowledge import Knowledge
+from licaudit.locations import Location
 from licaudit.pipeline import TraceResult, TraceSettings, registry_resolver, trace
 from licaudit.plugins.api import ConfigError, InputSpec, OutputSpec, PlannedInput, RunPlan
+from licaudit.policy.policy_evaluation import judge
 from licaudit.policy.policy_file import Policy, load_policy, presets_folder
 from licaudit.policy.verdicts import Verdict
 from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts, ParentLink
-from licaudit.sources.local.run_provenance import is_local_folder, read_local_folder
+from licaudit.sources.local.run_provenance import holds_local_record, read_local_folder
 from licaudit.terms.expressions import UNKNOWN_LICENSE_ID, leaves
 from licaudit.terms.flow_rules import STRICT, Stance
-from licaudit.terms.propagation import UNRESOLVED_TERM, propagate_terms
+from licaudit.terms.propagation import UNRESOLVED_TERM, CarriedTerm, propagate_terms
 from licaudit.terms.restrictions import CarriedRestriction, binds_as_license, restrictions_reaching
-from licaudit.terms.vocabulary import Effect
 
-REFUSED = (Effect.FORBIDDEN, Effect.UNKNOWN)
 _NOT_LICENSES = frozenset({UNKNOWN_LICENSE_ID, UNRESOLVED_TERM.license_id})
 
 
@@ -77,17 +80,24 @@ class ComputedLicense:
 
 
 @dataclass(frozen=True)
-class GateDecision:
-    allowed: bool
+class RunGateResult(GateResult):
+    """A planned run's gate result: the gate result of its output node, with what the run needs to go on."""
+
     use: str
     output_id: ArtifactId
     verdict: Verdict  # for the planned output node, under `use`
     result: TraceResult  # the trace of the planned lineage, the output carrying its computed license
     license: ComputedLicense
     inputs: tuple[ResolvedInput, ...]
-    refusals: tuple[str, ...]  # why it is refused, one line each (empty when allowed)
     policy_digest: str
     settings: PolicySettings
+
+    @property
+    def allowed(self) -> bool:
+        return self.passed
+
+
+GateDecision = RunGateResult  # the name before every gate returned one type; kept for users' code
 
 
 def resolve_input(
@@ -102,7 +112,7 @@ def resolve_input(
         found = knowledge.registry.get(spec.id)
         if found is not None:
             return found
-    if spec.path is not None and spec.path.is_dir() and is_local_folder(str(spec.path)):
+    if spec.path is not None and holds_local_record(spec.path):
         local = read_local_folder(spec.path)
         if recorded is not None:
             recorded.update(local.inputs)
@@ -139,13 +149,16 @@ def load_run_policy(settings: PolicySettings, knowledge: Knowledge) -> Policy | 
     return replace(policy, uses=(settings.use,))
 
 
-def gate_plan(plan: RunPlan, settings: PolicySettings, knowledge: Knowledge) -> GateDecision:
+def gate_plan(plan: RunPlan, settings: PolicySettings, knowledge: Knowledge) -> RunGateResult:
     """Trace the planned output node and decide; starts nothing."""
     if settings.use not in knowledge.rules.uses:
         raise UsageError(f"unknown use {settings.use!r}; known: {sorted(knowledge.rules.uses)}")
+    today = default_today()
     policy = load_run_policy(settings, knowledge)
     if policy is not None:
         settings = replace(settings, stance=policy.stance)  # the policy's reading of unsettled questions
+    else:
+        policy = replace(default_policy(settings.use, knowledge, today), stance=settings.stance)
     recorded: dict[ArtifactId, ArtifactFacts] = {}
     resolved = tuple(
         ResolvedInput(p, resolve_input(p.spec, knowledge, plan.config_source, recorded)) for p in plan.inputs
@@ -184,22 +197,71 @@ def gate_plan(plan: RunPlan, settings: PolicySettings, knowledge: Knowledge) -> 
     license_ = compute_license(first, settings, knowledge, plan.output)
     # Pass 2: the output carrying that license: exactly what `licaudit trace ./output` will see.
     result = run_trace(planned_node(license_.expression or None))
-    verdict = result.verdict(settings.use)
-    refusals = _refusals(resolved, result, verdict, settings, policy, knowledge)
+    references = tuple(
+        Reference(Location(plan.config_source, index), _reference_kind(r), r.id, r.planned.spec.role)
+        for index, r in enumerate(resolved, start=1)
+    )
+    outcome, findings = outcome_findings(result, output_id, references, knowledge, policy)
+    located: list[tuple[Finding, tuple[Location, ...]]] = [
+        (finding, ()) for finding in (*_input_findings(resolved, references), *findings)
+    ]
     if not license_.ids:
-        refusals.insert(0, "no catalogued license reaches the output; name one as `output.license` in the config")
-    return GateDecision(
-        allowed=not refusals,
+        missing = Finding(
+            FindingKind.MISSING_LICENSE,
+            Severity.ERROR,
+            output_id,
+            "no catalogued license reaches the output; name one as `output.license` in the config",
+        )
+        located.insert(0, (missing, ()))
+    judged = judge(located, policy, today)
+    blocked = {f.artifact for f in judged if f.blocks(policy.fail_on)}
+    return RunGateResult(
+        "run",
+        plan.config_source,
+        policy,
+        today,
+        references,
+        (),
+        (settle_outcome(outcome, blocked),),
+        tuple(judged),
         use=settings.use,
         output_id=output_id,
-        verdict=verdict,
+        verdict=result.verdict(settings.use),
         result=result,
         license=license_,
         inputs=resolved,
-        refusals=tuple(refusals),
         policy_digest=settings.digest(),
         settings=settings,
     )
+
+
+def _reference_kind(item: ResolvedInput) -> ReferenceKind:
+    return ReferenceKind.DATASET if item.planned.spec.kind is ArtifactKind.DATASET else ReferenceKind.MODEL
+
+
+def _input_findings(resolved: Sequence[ResolvedInput], references: Sequence[Reference]) -> list[Finding]:
+    """Inputs no source knows: refused before anything runs (unknown is never allowed)."""
+    found: list[Finding] = []
+    for item, reference in zip(resolved, references, strict=True):
+        spec = item.planned.spec
+        if item.facts is None or item.facts.kind is ArtifactKind.UNRESOLVED:
+            what = "is unresolved" if item.facts is not None else "is unknown"
+            found.append(
+                Finding(
+                    FindingKind.UNRESOLVED_ARTIFACT,
+                    Severity.ERROR,
+                    item.id,
+                    f"{spec.role} {spec.label!r} {what}: no registry record, local card or declared license "
+                    f"(planned at {reference.location.file}, input {reference.location.line})",
+                )
+            )
+    return found
+
+
+def _placeholder(carried: CarriedTerm, knowledge: Knowledge) -> bool:
+    """`other` / `unknown` upstream: they are unknowns (reported as such), never the output's license."""
+    found = knowledge.catalog.licenses.get(carried.term.license_id)
+    return found is not None and found.is_unknown
 
 
 def compute_license(
@@ -212,7 +274,9 @@ def compute_license(
     reaching = [
         carried
         for carried in propagation.effective[target].values()
-        if len(carried.path) > 1 and carried.term.license_id not in _NOT_LICENSES
+        if len(carried.path) > 1
+        and carried.term.license_id not in _NOT_LICENSES
+        and not _placeholder(carried, knowledge)
     ]
     ids = [c.term.license_id for c in reaching if binds_as_license(c, knowledge.catalog, knowledge.rules)]
     restrictions = tuple(restrictions_reaching(reaching, knowledge.catalog, knowledge.rules))
@@ -233,42 +297,6 @@ def compute_license(
             return ComputedLicense(unique, expression, hub_ids[0], None, restrictions)
     slug = "-and-".join(i.lower().removeprefix("licenseref-") for i in unique) or None
     return ComputedLicense(unique, expression, "other", slug, restrictions)
-
-
-def _refusals(
-    resolved: Sequence[ResolvedInput],
-    result: TraceResult,
-    verdict: Verdict,
-    settings: PolicySettings,
-    policy: Policy | None,
-    knowledge: Knowledge,
-) -> list[str]:
-    refusals: list[str] = []
-    for item in resolved:
-        spec = item.planned.spec
-        if item.facts is None:
-            refusals.append(
-                f"{spec.role} {spec.label!r} is unknown: no registry record, local card or declared license "
-                "(unknown is never allowed)"
-            )
-        elif item.facts.kind is ArtifactKind.UNRESOLVED:
-            refusals.append(f"{spec.role} {spec.label!r} is unresolved")
-        else:
-            own = result.verdicts[settings.use].get(item.facts.id)
-            if own is not None and own.verdict is Effect.UNKNOWN:
-                refusals.append(f"{spec.role} {item.facts.id!r}: its terms are unknown for {settings.use} use")
-    if verdict.verdict in REFUSED:
-        refusals.append(f"the output would be {verdict.verdict.value} for {settings.use} use")
-    refusals += _policy_refusals(result, policy, knowledge)
-    return refusals
-
-
-def _policy_refusals(result: TraceResult, policy: Policy | None, knowledge: Knowledge) -> list[str]:
-    """What the policy file says beyond the verdict: unaccepted conditions, denied licenses, waivers."""
-    if policy is None:
-        return []
-    findings = judge_trace(result, policy, knowledge, default_today())
-    return [f"{f.kind.value}: {f.message}" for f in findings if f.blocks(policy.fail_on)]
 
 
 def explain_decision(decision: GateDecision) -> str:

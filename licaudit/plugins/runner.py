@@ -11,7 +11,7 @@ from licaudit.knowledge import Knowledge
 from licaudit.plugins.api import PluginError, RunContext, RunFailedError, RunOutcome, RunPlan, Subsystem
 from licaudit.plugins.discovery import missing_requirements
 from licaudit.plugins.provenance_record import now, provenance_document, write_card, write_provenance
-from licaudit.plugins.run_gate import GateDecision, PolicySettings, gate_plan
+from licaudit.plugins.run_gate import PolicySettings, RunGateResult, gate_plan
 from licaudit.sources.local.run_provenance import PROVENANCE_FILE, RunStatus
 
 # Files that mean "a model or dataset already lives here".
@@ -29,7 +29,7 @@ class OutputExistsError(PluginError):
 
 @dataclass(frozen=True)
 class RunReport:
-    decision: GateDecision
+    decision: RunGateResult
     started: bool
     outcome: RunOutcome | None
     provenance: Path | None
@@ -49,7 +49,7 @@ def check_output_folder(folder: Path, overwrite: bool) -> None:
 
 def plan_and_gate(
     plugin: Subsystem[Any], config: object, settings: PolicySettings, knowledge: Knowledge
-) -> tuple[RunPlan, GateDecision]:
+) -> tuple[RunPlan, RunGateResult]:
     plan = plugin.plan(config)
     return plan, gate_plan(plan, settings, knowledge)
 

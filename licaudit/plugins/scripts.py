@@ -9,7 +9,7 @@ from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.errors import LicauditError
 from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.plugins.api import InputSpec, OutputSpec, PlannedInput, RunPlan
-from licaudit.plugins.run_gate import GateDecision, PolicySettings, explain_decision, gate_plan
+from licaudit.plugins.run_gate import PolicySettings, RunGateResult, explain_decision, gate_plan
 from licaudit.terms.flow_rules import STRICT, Reading, Stance
 
 InputLike = str | InputSpec | tuple[str | InputSpec, Relation]
@@ -18,7 +18,7 @@ InputLike = str | InputSpec | tuple[str | InputSpec, Relation]
 class LicenseGateError(LicauditError):
     """A run was refused before it started; the message carries the explanation."""
 
-    def __init__(self, decision: GateDecision) -> None:
+    def __init__(self, decision: RunGateResult) -> None:
         self.decision = decision
         lines = [f"licaudit refused this run for {decision.use} use:"]
         lines += [f"  - {refusal}" for refusal in decision.refusals]
@@ -72,9 +72,13 @@ def gate_inputs(
     policy_file: Path | None = None,
     knowledge: Knowledge | None = None,
     raise_on_refusal: bool = False,
-) -> GateDecision:
+) -> RunGateResult:
     """Decide whether artifacts made from `inputs` may serve `use`. Inputs are ids, `InputSpec`s,
-    or (input, relation) pairs; relations default by kind (a model is fine-tuned, a dataset trained on)."""
+    or (input, relation) pairs; relations default by kind (a model is fine-tuned, a dataset trained on).
+
+    The answer is the gate result every gate returns, under `policy_file` or else the shipped preset
+    named like the use, as `licaudit.gate.gate_artifacts` decides: `.allowed`, `.blocking` findings
+    (rule, severity, artifact, message, fix), `.refusals` one line each."""
     knowledge = knowledge or load_knowledge()
     settings = PolicySettings(use, STRICT if stance == "strict" else Stance(Reading(stance)), policy_file)
     plan = plan_inputs(inputs, knowledge, produces, OutputSpec(Path(output), output_id), "gate_inputs()")

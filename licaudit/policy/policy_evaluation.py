@@ -64,9 +64,38 @@ FINDING_HELP: dict[FindingKind, str] = {
 }
 
 
+# How to resolve each kind of finding, shown beside it (as ORT's rule violations carry `howToFix`).
+FINDING_FIX: dict[FindingKind, str] = {
+    FindingKind.UNRESOLVED_PARENT: "add a registry record for the parent, or correct the id the card names",
+    FindingKind.MISSING_LICENSE: "find the license and declare it (card `license:`) or record it in the registry",
+    FindingKind.UNRECOGNISED_LICENSE: "map the license to a catalog entry (rules/licenses/) or waive with a reason",
+    FindingKind.UNKNOWN_LICENSE: "read the license the placeholder stands for and record it in the registry",
+    FindingKind.USE_FORBIDDEN: "replace the artifact with one whose lineage allows the use, or change the intended use",
+    FindingKind.TERMS_UNKNOWN: "resolve what is unknown upstream (a license, a parent), then re-run",
+    FindingKind.CONDITION_NOT_ACCEPTED: "accept the condition in the policy if the organisation can meet it",
+    FindingKind.LICENSE_DENIED: "replace the artifact, or change the policy's denied licenses",
+    FindingKind.LICENSE_NOT_ALLOWED: "replace the artifact, or add the license to the policy's allow-list",
+    FindingKind.CATEGORY_DENIED: "replace the artifact, or change the policy's denied categories",
+    FindingKind.CATEGORY_NOT_ALLOWED: "replace the artifact, or add the category to the policy's allow-list",
+    FindingKind.UNRESOLVED_ARTIFACT: "check the id, or record the artifact in the registry with its license",
+    FindingKind.UNRESOLVABLE_REFERENCE: "name what the code loads in the policy's `artifacts:` manifest",
+    FindingKind.UNREACHABLE: "re-run when the source answers; what was reached is kept and the run resumes",
+    FindingKind.WAIVER_EXPIRED: "renew the waiver with a new approval and expiry, or remove it",
+    FindingKind.DECLARED_MORE_PERMISSIVE: "correct the card's license to what its lineage allows",
+    FindingKind.CARD_MISSING_BASE_MODEL: "declare `base_model:` in the card (`licaudit check --fix` writes it)",
+    FindingKind.CARD_MISSING_RELATION: "declare `base_model_relation:` in the card (`licaudit check --fix`)",
+    FindingKind.CARD_MISSING_DATASETS: "declare the training data under `datasets:` in the card",
+    FindingKind.CARD_MISSING_LICENSE: "declare the license the lineage computes (`licaudit check --fix`)",
+    FindingKind.CARD_LICENSE_TOO_PERMISSIVE: "declare the license the lineage computes (`licaudit check --fix`)",
+    FindingKind.INCOMPLETE_RUN: "finish or re-run the licaudit run that produced the artifact",
+}
+
+
 @dataclass(frozen=True)
 class GateFinding:
-    """A finding as a gate reports it: the policy's severity, where it is referenced, and any waiver."""
+    """A finding as a gate reports it: the rule, the policy's severity, the artifact, where it is
+    referenced, what it says, how to fix it, and any waiver. The one decision record of every gate:
+    repositories, model folders (`check`) and the runs licaudit drives."""
 
     kind: FindingKind
     severity: Severity
@@ -75,6 +104,11 @@ class GateFinding:
     path: tuple[ArtifactId, ...]
     locations: tuple[Location, ...]
     waiver: Waiver | None = None
+    fix: str | None = None
+
+    @property
+    def rule(self) -> str:
+        return self.kind.value
 
     def blocks(self, fail_on: Severity) -> bool:
         return self.waiver is None and self.severity.rank >= fail_on.rank
@@ -223,6 +257,7 @@ def judge(findings: list[tuple[Finding, tuple[Location, ...]]], policy: Policy, 
             finding.path,
             tuple(sorted(set(locations))),
             find_waiver(finding, policy.waivers, today),
+            FINDING_FIX.get(finding.kind),
         )
         judged.setdefault((finding.kind.value, finding.artifact, finding.message, gate_finding.locations), gate_finding)
     for waiver in policy.waivers:
@@ -235,6 +270,7 @@ def judge(findings: list[tuple[Finding, tuple[Location, ...]]], policy: Policy, 
                 f"expired on {waiver.expires}; it no longer matches anything",
                 (),
                 (Location(waiver.file, waiver.line),),
+                fix=FINDING_FIX[FindingKind.WAIVER_EXPIRED],
             )
             judged.setdefault(("expired", waiver.artifact, gate_finding.message, gate_finding.locations), gate_finding)
     return sorted(judged.values(), key=lambda f: f.sort_key)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from licaudit.artifact_ref import ref_key
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.errors import DataFileError
 from licaudit.sources.facts import ArtifactFacts, LicenseChange, ParentLink
@@ -21,15 +22,6 @@ _KINDS = frozenset(k.value for k in _KIND_FOLDERS)  # built once: enum iteration
 _RELATIONS = frozenset(r.value for r in Relation)
 
 
-def normalise_id(artifact_id: str) -> str:
-    """Ids compare case-insensitively, as on the Hub; a Hub URL or trailing slash is tolerated."""
-    text = artifact_id.strip().rstrip("/")
-    for prefix in ("https://huggingface.co/", "http://huggingface.co/", "hf://", "hf.co/"):
-        if text.lower().startswith(prefix):
-            text = text[len(prefix) :]
-    return text.lower()
-
-
 @dataclass
 class Registry:
     records: dict[ArtifactId, ArtifactFacts] = field(default_factory=dict)
@@ -37,7 +29,7 @@ class Registry:
 
     def add(self, facts: ArtifactFacts) -> None:
         for name in (facts.id, *facts.aliases):
-            key = normalise_id(name)
+            key = ref_key(name)
             owner = self._index.get(key)
             if owner == facts.id:
                 continue  # the same name twice in one record, e.g. in two spellings
@@ -49,14 +41,14 @@ class Registry:
         self.records[facts.id] = facts
 
     def get(self, artifact_id: str) -> ArtifactFacts | None:
-        key = normalise_id(artifact_id)
+        key = ref_key(artifact_id)
         found = self._index.get(key)
         if found is None and not key.startswith(("datasets/", "services/")):
             found = self._index.get(f"datasets/{key}")
         return self.records[found] if found is not None else None
 
     def suggest(self, artifact_id: str, limit: int = 3) -> list[str]:
-        key = normalise_id(artifact_id)
+        key = ref_key(artifact_id)
         candidates = list(self._index)
         close = difflib.get_close_matches(key, candidates, n=limit * 2, cutoff=0.6)
         tail = key.rsplit("/", 1)[-1]

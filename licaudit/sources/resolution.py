@@ -13,18 +13,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from licaudit.artifact_ref import is_local_folder, ref_key
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.sources.cards.license_text import LicenseIdentifier
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.hub.settings import HubSettings
-from licaudit.sources.local.folder import is_local_folder
-from licaudit.sources.registry import Registry, normalise_id
+from licaudit.sources.registry import Registry
 
 if TYPE_CHECKING:
     # The Hub client, its cache and the card and folder readers are imported when first needed:
     # a trace answered by the registry and the imported dumps never loads them (~50 ms of start-up).
-    from licaudit.sources.cards.reader import LicenseTextFetcher
+    from licaudit.sources.cards.snapshot import LicenseTextFetcher
     from licaudit.sources.dumps.store import DumpStore
     from licaudit.sources.hub.client import HubClient
 
@@ -80,7 +80,7 @@ class LayeredSource:
             return self._hub
 
     def lookup(self, artifact: ArtifactId) -> Lookup:
-        key = artifact if is_local_folder(artifact) else normalise_id(artifact)
+        key = artifact if is_local_folder(artifact) else ref_key(artifact)
         with self._lock:
             known = self._memo.get(key)
         if known is not None:
@@ -95,7 +95,7 @@ class LayeredSource:
         (no folder read, no Hub client, no network); None when only `lookup` can."""
         if is_local_folder(artifact):
             return None
-        key = normalise_id(artifact)
+        key = ref_key(artifact)
         with self._lock:
             known = self._memo.get(key)
         if known is not None:
@@ -108,7 +108,7 @@ class LayeredSource:
 
     def _lookup(self, artifact: ArtifactId) -> Lookup:
         if is_local_folder(artifact):
-            from licaudit.sources.cards.reader import facts_from_snapshot
+            from licaudit.sources.cards.snapshot import facts_from_snapshot
             from licaudit.sources.local.folder import read_folder
             from licaudit.sources.local.run_provenance import has_provenance
 
@@ -137,7 +137,7 @@ class LayeredSource:
         curated = self.registry.get(artifact)
         if curated is None:
             with self._lock:
-                recorded = self._recorded.get(normalise_id(artifact))
+                recorded = self._recorded.get(ref_key(artifact))
             if recorded is not None:
                 return Lookup(recorded)
         if curated is not None and (not curated.on_hub or not self.check_cards or not self.use_hub):
@@ -146,7 +146,7 @@ class LayeredSource:
             dumped = self.imported.facts(artifact)
             if dumped is not None:
                 return Lookup(dumped)
-        if not self.use_hub or normalise_id(artifact).startswith("services/"):
+        if not self.use_hub or ref_key(artifact).startswith("services/"):
             return Lookup(curated)
         return None
 
@@ -157,7 +157,7 @@ class LayeredSource:
         local = read_provenance(Path(folder).expanduser() / PROVENANCE_FILE)
         with self._lock:
             for input_id, facts in local.inputs.items():
-                self._recorded.setdefault(normalise_id(input_id), facts)
+                self._recorded.setdefault(ref_key(input_id), facts)
         findings: tuple[Finding, ...] = ()
         if local.status != RunStatus.COMPLETE:
             message = f"the run that produced {folder} is {local.status}: the output is incomplete"
@@ -174,7 +174,7 @@ class LayeredSource:
         return fetch
 
     def _from_hub(self, artifact: ArtifactId, kind: ArtifactKind, curated: ArtifactFacts | None) -> Lookup:
-        from licaudit.sources.cards.reader import facts_from_snapshot
+        from licaudit.sources.cards.snapshot import facts_from_snapshot
         from licaudit.sources.hub.client import FetchStatus
 
         fetched = self.hub.repo(artifact, kind)
@@ -262,7 +262,7 @@ def merge_curated(
 
     def canonical(artifact: ArtifactId) -> str:
         known = registry.get(artifact)
-        return normalise_id(known.id if known is not None else artifact)
+        return ref_key(known.id if known is not None else artifact)
 
     for link in declared.parents:
         wanted = canonical(link.parent)

@@ -12,6 +12,7 @@ class TermKind(StrEnum):
     COPYLEFT = "copyleft"
     WEAK_COPYLEFT = "weak_copyleft"
     NON_COMMERCIAL = "non_commercial"
+    REVENUE_SHARE = "revenue_share"  # commercial use needs the licensor's permission and pays a royalty
     RESEARCH_ONLY = "research_only"
     NO_DERIVATIVES = "no_derivatives"
     USE_RESTRICTION = "use_restriction"

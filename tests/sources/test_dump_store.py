@@ -12,8 +12,8 @@ import pytest
 from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.errors import LicauditError
 from licaudit.sources.cards.metadata import parse_card
+from licaudit.sources.cards.reader import read_card
 from licaudit.sources.dumps import store as dump_store
-from licaudit.sources.dumps.row_facts import card_facts
 from licaudit.sources.dumps.store import DumpStore
 
 
@@ -81,14 +81,14 @@ def test_card_metadata_becomes_licenses_and_typed_edges(tmp_path: Path) -> None:
 
 def test_license_other_with_a_license_name_means_that_name() -> None:
     card = parse_card("---\nlicense: other\nlicense_name: llama3\n---\n")
-    facts = card_facts(ArtifactKind.MODEL, card, ())
+    facts = read_card(ArtifactKind.MODEL, card, ())
     assert facts.license == "llama3"
     assert "license_name: llama3" in (facts.license_quote or "")
 
 
 def test_url_base_model_and_declared_relation_win_over_tags() -> None:
     card = parse_card("---\nbase_model: https://huggingface.co/org/base/\nbase_model_relation: finetune\n---\n")
-    facts = card_facts(ArtifactKind.MODEL, card, ("base_model:adapter:org/base",))
+    facts = read_card(ArtifactKind.MODEL, card, ("base_model:adapter:org/base",))
     assert [(link.parent, link.relation) for link in facts.links] == [("org/base", Relation.FINETUNE)]
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from licaudit.artifact_ref import is_local_folder
 from licaudit.artifacts import Origin, Relation
 from licaudit.errors import DataFileError
-from licaudit.sources.local.run_provenance import PROVENANCE_FILE, is_local_folder, local_resolver, read_local_folder
+from licaudit.sources.local.run_provenance import PROVENANCE_FILE, local_resolver, read_local_folder
 
 
 def provenance(**overrides: object) -> dict[str, object]:

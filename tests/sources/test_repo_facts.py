@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from licaudit.artifact_ref import hub_repo_id
 from licaudit.sources.cards.hints import find_hints
-from licaudit.sources.cards.reader import hub_repo_id
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_hints_are_bounded() -> None:
 def test_a_card_read_from_the_listing_says_so() -> None:
     from licaudit.artifacts import ArtifactId, ArtifactKind
     from licaudit.sources.cards.license_text import NoIdentifier
-    from licaudit.sources.cards.reader import RepoSnapshot, facts_from_snapshot
+    from licaudit.sources.cards.snapshot import RepoSnapshot, facts_from_snapshot
 
     snapshot = RepoSnapshot(
         ArtifactId("a/b"),

@@ -20,17 +20,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from licaudit.artifact_ref import HUB_KINDS, RefKind, hub_repo_id, parse_ref
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.sources.cards.license_text import MAX_LICENSE_BYTES, LicenseFetchError, fetch_license_url
 from licaudit.sources.cards.metadata import MAX_CARD_BYTES, parse_card
-from licaudit.sources.cards.reader import (
+from licaudit.sources.cards.snapshot import (
     DATASET_FILES,
     LICENSE_FILES,
     MAX_CONFIG_BYTES,
     MODEL_FILES,
     README,
     RepoSnapshot,
-    hub_repo_id,
     repo_file_of_link,
 )
 from licaudit.sources.hub.bounded_read import BodyRejected, read_bounded
@@ -208,9 +208,11 @@ class HubClient:
     # --- repos ------------------------------------------------------------------------------
     def repo(self, artifact: ArtifactId, kind: ArtifactKind) -> Fetched:
         """One repo: its info and the small files licaudit reads, from the cache when fresh."""
-        repo_id = hub_repo_id(artifact.split("/", 1)[1] if artifact.startswith("datasets/") else artifact)
-        if repo_id is None or (artifact.startswith("datasets/") and kind is not ArtifactKind.DATASET):
+        ref = parse_ref(artifact)
+        named_dataset = ref is not None and ref.kind is RefKind.DATASET
+        if ref is None or ref.kind not in HUB_KINDS or (named_dataset and kind is not ArtifactKind.DATASET):
             return Fetched(FetchStatus.INVALID, message=f"{artifact!r} cannot be a Hub repo id; not requested")
+        repo_id = ref.name
         key = f"{kind.value}:{repo_id.lower()}"
         cached = self.cache.get_repo(key) if self.cache is not None else None
         usable = cached is not None and (self.offline or (not self.settings.refresh and self._fresh(cached.fetched_at)))
@@ -412,9 +414,10 @@ class HubClient:
 
     def children(self, artifact: ArtifactId, limit: int) -> list[tuple[str, str]] | None:
         """(child id, relation) for models the Hub lists under `base_model:<relation>:<id>`."""
-        repo_id = hub_repo_id(artifact)
-        if repo_id is None or artifact.startswith(("datasets/", "services/")):
+        ref = parse_ref(artifact)
+        if ref is None or ref.kind is not RefKind.MODEL:  # only models have children by `base_model`
             return []
+        repo_id = ref.name
         from huggingface_hub import HfApi
 
         api = HfApi(endpoint=self.endpoint)

@@ -8,13 +8,7 @@ from typing import TYPE_CHECKING
 from licaudit.artifacts import ArtifactId, ArtifactKind
 
 if TYPE_CHECKING:
-    from licaudit.sources.cards.reader import RepoSnapshot
-
-
-def is_local_folder(target: str) -> bool:
-    """A target names a local folder when it is written as a path and the folder exists."""
-    looks_like_path = target.startswith(("./", "../", "/", "~", ".\\")) or target in {".", ".."}
-    return looks_like_path and Path(target).expanduser().is_dir()
+    from licaudit.sources.cards.snapshot import RepoSnapshot
 
 
 def read_folder(target: str) -> RepoSnapshot:
@@ -22,7 +16,7 @@ def read_folder(target: str) -> RepoSnapshot:
     # Imported here: `is_local_folder` is asked on every trace, the card reader only for a folder.
     from licaudit.sources.cards.license_text import MAX_LICENSE_BYTES
     from licaudit.sources.cards.metadata import MAX_CARD_BYTES, parse_card
-    from licaudit.sources.cards.reader import (
+    from licaudit.sources.cards.snapshot import (
         LICENSE_FILES,
         MAX_CONFIG_BYTES,
         MODEL_FILES,

@@ -10,9 +10,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from licaudit.artifact_ref import is_hub_id
-from licaudit.artifacts import Relation
+from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.sources.cards.metadata import CardMetadata, parse_card
+from licaudit.sources.cards.reader import RepoConfigs, default_relation, read_card
 
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -27,20 +27,25 @@ class ModelFolder:
     errors: tuple[str, ...]
 
     @property
+    def configs(self) -> RepoConfigs:
+        adapter_base = self.adapter_config.get("base_model_name_or_path")
+        name_or_path = self.config.get("_name_or_path")
+        return RepoConfigs(
+            adapter_base=adapter_base if isinstance(adapter_base, str) and adapter_base.strip() else None,
+            name_or_path=name_or_path if isinstance(name_or_path, str) else None,
+            quantized="quantization_config" in self.config,
+        )
+
+    @property
     def config_base(self) -> str | None:
-        """The base model the configs name: adapter_config's base, else config.json's `_name_or_path`."""
-        for value in (self.adapter_config.get("base_model_name_or_path"), self.config.get("_name_or_path")):
-            if isinstance(value, str) and "/" in value and is_hub_id(value):
-                return value
-        return None
+        """The base model the configs name, read as the card reader reads it (adapter first)."""
+        links = read_card(ArtifactKind.MODEL, CardMetadata(), (), self.configs).links
+        return links[0].parent if links else None
 
     @property
     def inferred_relation(self) -> Relation:
-        if self.adapter_config:
-            return Relation.ADAPTER
-        if "quantization_config" in self.config:
-            return Relation.QUANTIZED
-        return Relation.FINETUNE
+        """The relation the card reader assumes when the card names a base without saying how."""
+        return default_relation(self.card, self.configs)
 
 
 def read_model_folder(path: Path) -> ModelFolder:

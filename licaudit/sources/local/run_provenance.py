@@ -5,7 +5,7 @@ names the output artifact, its computed license and every input with the relatio
 the license facts used at planning time; the inputs' facts are a fallback for `licaudit trace
 ./folder` when the registry does not know them (curated registry records win). Without the file,
 a folder's README.md front matter (`license`, `base_model`, `base_model_relation`, `datasets`)
-is read as declared facts. Issue 3 builds the full local-folder source; this one is kept small.
+is read as declared facts.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin, Relation
 from licaudit.errors import DataFileError
 from licaudit.sources.cards.metadata import parse_card
+from licaudit.sources.cards.reader import read_card
 from licaudit.sources.facts import ArtifactFacts, ParentLink
 
 PROVENANCE_FILE = "licaudit-provenance.json"
@@ -48,9 +49,9 @@ def has_provenance(folder: str) -> bool:
     return (Path(folder).expanduser() / PROVENANCE_FILE).is_file()
 
 
-def is_local_folder(text: str) -> bool:
-    path = Path(text)
-    return path.is_dir() and ((path / PROVENANCE_FILE).is_file() or (path / CARD_FILE).is_file())
+def holds_local_record(folder: Path) -> bool:
+    """The folder holds what `read_local_folder` reads: a provenance file or a card."""
+    return folder.is_dir() and ((folder / PROVENANCE_FILE).is_file() or (folder / CARD_FILE).is_file())
 
 
 def read_local_folder(folder: Path) -> LocalArtifact:
@@ -137,36 +138,23 @@ def read_provenance(path: Path) -> LocalArtifact:
 
 
 def _read_card(folder: Path, card: Path) -> LocalArtifact:
+    """A folder without a provenance file: its README.md read by the card reader, like any card."""
     meta = parse_card(card.read_bytes())
     url = str(card)
-    relation = Relation.FINETUNE
-    if meta.base_model_relation in {r.value for r in Relation}:
-        relation = Relation(meta.base_model_relation)
-    parents = [
-        ParentLink(
-            ArtifactId(base), relation, (Evidence(Origin.DECLARED, url, f"base_model: {base}", field="base_model"),)
-        )
-        for base in meta.base_model
-    ]
-    parents += [
-        ParentLink(
-            ArtifactId(name if name.startswith("datasets/") else f"datasets/{name}"),
-            Relation.TRAINED_ON,
-            (Evidence(Origin.DECLARED, url, f"datasets: {name}", field="datasets"),),
-        )
-        for name in meta.datasets
-    ]
-    license_text = " AND ".join(meta.license) if meta.license else None
-    if license_text == "other" and meta.license_name:
-        license_text = meta.license_name
+    artifact = ArtifactId(f"local/{folder.resolve().name}")
+    declared = read_card(ArtifactKind.MODEL, meta, self_id=artifact)
+    parents = tuple(
+        ParentLink(ArtifactId(link.parent), link.relation, (Evidence(link.origin, url, link.quote, field=link.source),))
+        for link in declared.links
+    )
     facts = ArtifactFacts(
-        id=ArtifactId(f"local/{folder.resolve().name}"),
+        id=artifact,
         kind=ArtifactKind.MODEL,
         name=folder.resolve().name,
-        license_expression=license_text,
-        declared_license=license_text,
-        license_evidence=(Evidence(Origin.DECLARED, url, f"license: {license_text}", field="license"),),
-        parents=tuple(parents),
+        license_expression=declared.license,
+        declared_license=declared.license,
+        license_evidence=(Evidence(Origin.DECLARED, url, declared.license_quote, field="license"),),
+        parents=parents,
         on_hub=False,
         record_path=url,
     )
