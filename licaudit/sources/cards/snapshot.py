@@ -19,6 +19,7 @@ import yaml
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.sources.cards.hints import find_hints
+from licaudit.sources.cards.license_section import license_section
 from licaudit.sources.cards.license_text import LicenseIdentifier
 from licaudit.sources.cards.metadata import CardMetadata, decode_card, metadata_from_mapping, parse_card
 from licaudit.sources.cards.reader import (
@@ -105,6 +106,15 @@ def facts_from_snapshot(
         kind = FindingKind.INVALID_ID if "cannot be a Hub id" in error else FindingKind.CARD_PROBLEM
         builder.finding(kind, Severity.WARNING, f"{snapshot.artifact}: {error}")
     expression, declared_license, license_evidence = _license(builder, card, fetch_text)
+    section = license_section(card.body) if card.body else None
+    prose: str | None = None
+    if section is not None:
+        quote = f"{section.heading}: {section.text}"
+        if expression is None:  # no metadata, tag or LICENSE file: the section is the declaration
+            expression = declared_license = section.text
+            license_evidence.append(builder.evidence(Origin.DECLARED, README, f"body line {section.line}", quote))
+        else:
+            prose = section.text
     if snapshot.kind is ArtifactKind.DATASET:
         _machine_generated(builder, card)
     _hints(builder, card)
@@ -132,6 +142,7 @@ def facts_from_snapshot(
         ),
         on_hub=snapshot.on_hub,
         hints=tuple(builder.hints),
+        license_prose=prose,
     )
     return facts, builder.findings
 
