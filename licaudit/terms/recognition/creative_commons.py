@@ -75,6 +75,7 @@ def parse_creative_commons(text: str) -> CreativeCommons | None:
     """The CC license a short string names, or None when it names none (or names something else)."""
     if not looks_like_creative_commons(text):
         return None
+    text = text.rstrip(".")
     lowered = _JOINED.sub(lambda m: m.group(1) + m.group(2), text.lower().replace("_", " "))
     if "public domain mark" in lowered or "publicdomain/mark" in lowered:
         return CreativeCommons(frozenset(), "1.0", None, public_domain_mark=True)
@@ -123,6 +124,9 @@ _CONTINUES = re.compile(
 )
 
 
+_TOKEN_TAIL = re.compile(r"(?:[\w.]|-(?=\w))+")
+
+
 def creative_commons_mentions(text: str) -> list[tuple[int, int]]:
     """Spans of CC license names inside prose (each to be parsed on its own)."""
     spans: list[tuple[int, int]] = []
@@ -132,6 +136,9 @@ def creative_commons_mentions(text: str) -> list[tuple[int, int]]:
         if start is None:
             return spans
         run = _CONTINUES.match(text, start.start())
-        end = run.end() if run is not None else start.end()
+        end = max(run.end() if run is not None else start.end(), start.end())
+        tail = _TOKEN_TAIL.match(text, end)
+        if tail is not None:
+            end = tail.end()  # a mention never ends inside a token: "cc-by-nc-44" is read whole, and fails
         spans.append((start.start(), max(end, start.end())))
         position = max(end, start.end())
