@@ -20,7 +20,7 @@ class FindingKind(StrEnum):
     RECOGNISED_LICENSE = "recognised-license"  # a license read from free text: how, and how sure
     DECLARED_MORE_PERMISSIVE = "declared-more-permissive"
     CONTESTED_RISK = "contested-risk"
-    # Found while crawling the Hub and local folders (issue 3)
+    # Found while crawling the Hub and local folders
     REGISTRY_CARD_DISAGREEMENT = "registry-card-disagreement"  # curated and declared facts differ
     HINT = "hint"  # card text suggests a parent; never a fact
     GATED = "gated"  # 401/403: gated or private, recorded and skipped
@@ -28,7 +28,7 @@ class FindingKind(StrEnum):
     INVALID_ID = "invalid-id"  # a name that cannot be a Hub id (e.g. ../../etc); never fetched
     CARD_PROBLEM = "card-problem"  # malformed YAML, no front matter, too large, bad UTF-8, ...
     UNREACHABLE = "unreachable"  # a source still failing after retries: the trace is incomplete
-    # A folder a licaudit run wrote (issue 5)
+    # A folder a licaudit run wrote
     INCOMPLETE_RUN = "incomplete-run"  # its provenance says the run did not finish
     # The gate (policy, repository references, waivers) and the pre-release card check.
     USE_FORBIDDEN = "use-forbidden"

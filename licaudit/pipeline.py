@@ -21,6 +21,7 @@ from licaudit.terms.propagation import Propagator
 
 if TYPE_CHECKING:  # the crawl machinery is imported only when a trace needs it
     from licaudit.lineage.crawl import Crawl, ProgressCallback
+    from licaudit.sources.resolution import LayeredSource
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,11 @@ def trace(
     knowledge: Knowledge,
     resolve: Resolver | None = None,
     progress: ProgressCallback | None = None,
+    source: LayeredSource | None = None,
 ) -> TraceResult:
+    """Trace `target` and decide its verdicts. Ancestors come from `resolve`, else (with Hub
+    settings) from `source`, the command run's open source, else the registry alone. Without a
+    source, a trace that must reach the Hub opens one for its own duration and closes it."""
     unknown_uses = [u for u in settings.uses if u not in knowledge.rules.uses]
     if unknown_uses:
         raise UsageError(f"unknown use(s) {unknown_uses}; known: {sorted(knowledge.rules.uses)}")
@@ -67,7 +72,7 @@ def trace(
     descendants: tuple[Descendant, ...] = ()
     incomplete = False
     if resolve is None and settings.hub is not None and _needs_crawl(target, settings, settings.hub, knowledge):
-        crawl, descendants, incomplete = _crawl_hub(target, settings, settings.hub, knowledge, progress)
+        crawl, descendants, incomplete = _crawl_hub(target, settings, settings.hub, knowledge, progress, source)
         resolve = crawl.resolve
     resolve = resolve or registry_resolver(knowledge)
     facts = resolve(ArtifactId(target)) if crawl is None else crawl.target.facts
@@ -117,37 +122,48 @@ def _needs_crawl(target: str, settings: TraceSettings, hub: HubSettings, knowled
 
 
 def _crawl_hub(
-    target: str, settings: TraceSettings, hub: HubSettings, knowledge: Knowledge, progress: ProgressCallback | None
+    target: str,
+    settings: TraceSettings,
+    hub: HubSettings,
+    knowledge: Knowledge,
+    progress: ProgressCallback | None,
+    source: LayeredSource | None,
 ) -> tuple[Crawl, tuple[Descendant, ...], bool]:
     """Ancestors through the registry, local folders and the Hub (via the cache); a registry target
     is traced from the registry alone unless cards are checked, so it never needs the network."""
     from licaudit.artifact_ref import is_local_folder
-    from licaudit.lineage.crawl import crawl_ancestors
     from licaudit.sources.resolution import open_source
     from licaudit.terms.identify import CatalogIdentifier
 
     use_hub = hub.check_cards or is_local_folder(target) or knowledge.registry.get(target) is None
-    hub = replace(hub, wants_listing=settings.descendants > 0)
-    source = open_source(
+    if source is not None:
+        return _crawl(target, settings, source.for_target(use_hub), progress)
+    with open_source(
         knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser), use_hub
-    )
-    try:
-        crawl = crawl_ancestors(ArtifactId(target), source, settings.max_depth, hub.workers, progress)
-        incomplete = crawl.incomplete
-        found: tuple[Descendant, ...] = ()
-        if settings.descendants and crawl.target.facts is not None:
-            children = source.descendants(crawl.target.facts.id, settings.descendants)
-            if children is None:
-                incomplete = True
-                message = "the Hub did not answer the descendants query; re-run to resume"
-                crawl.target = replace(
-                    crawl.target,
-                    findings=(
-                        *crawl.target.findings,
-                        Finding(FindingKind.UNREACHABLE, Severity.ERROR, crawl.target.facts.id, message),
-                    ),
-                )
-            found = tuple(Descendant(child, relation) for child, relation in children or [])
-        return crawl, found, incomplete
-    finally:
-        source.close()
+    ) as own:
+        return _crawl(target, settings, own, progress)
+
+
+def _crawl(
+    target: str, settings: TraceSettings, source: LayeredSource, progress: ProgressCallback | None
+) -> tuple[Crawl, tuple[Descendant, ...], bool]:
+    from licaudit.lineage.crawl import crawl_ancestors
+
+    workers = settings.hub.workers if settings.hub is not None else 1
+    crawl = crawl_ancestors(ArtifactId(target), source, settings.max_depth, workers, progress)
+    incomplete = crawl.incomplete
+    found: tuple[Descendant, ...] = ()
+    if settings.descendants and crawl.target.facts is not None:
+        children = source.descendants(crawl.target.facts.id, settings.descendants)
+        if children is None:
+            incomplete = True
+            message = "the Hub did not answer the descendants query; re-run to resume"
+            crawl.target = replace(
+                crawl.target,
+                findings=(
+                    *crawl.target.findings,
+                    Finding(FindingKind.UNREACHABLE, Severity.ERROR, crawl.target.facts.id, message),
+                ),
+            )
+        found = tuple(Descendant(child, relation) for child, relation in children or [])
+    return crawl, found, incomplete

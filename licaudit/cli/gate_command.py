@@ -18,6 +18,7 @@ from licaudit.cli.options import (
     ReportFormatOption,
     RulesOption,
     TodayOption,
+    command_source,
     load_knowledge_or_fail,
 )
 from licaudit.cli.output import emit, emit_rendered, stderr_console
@@ -98,8 +99,10 @@ def gate(
     if not path.is_dir():
         fail(f"{path} is not a directory")
     knowledge, run_policy, day = _gate_run(path, policy, fail_on, today, rules, registry)
+    hub = HubSettings(offline=offline)
     try:
-        result = gate_repository(path, run_policy, knowledge, day, hub=HubSettings(offline=offline))
+        with command_source(knowledge, hub) as source:
+            result = gate_repository(path, run_policy, knowledge, day, hub=hub, source=source)
     except LicauditError as error:
         fail(str(error))
     _gate_report(result, output_format, output)
@@ -126,11 +129,13 @@ def check(
     if not folder.is_dir():
         fail(f"{folder} is not a directory")
     knowledge, run_policy, day = _gate_run(Path.cwd(), policy, fail_on, today, rules, registry)
+    hub = HubSettings(offline=offline)
     try:
-        result = check_model_folder(folder, run_policy, knowledge, day, hub=HubSettings(offline=offline))
-        if fix and result.card is not None and write_card_fix(folder, result.card):
-            stderr_console().print(f"wrote the corrected front matter to {folder / 'README.md'}", markup=False)
-            result = check_model_folder(folder, run_policy, knowledge, day, hub=HubSettings(offline=offline))
+        with command_source(knowledge, hub) as source:
+            result = check_model_folder(folder, run_policy, knowledge, day, hub=hub, source=source)
+            if fix and result.card is not None and write_card_fix(folder, result.card):
+                stderr_console().print(f"wrote the corrected front matter to {folder / 'README.md'}", markup=False)
+                result = check_model_folder(folder, run_policy, knowledge, day, hub=hub, source=source)
     except (LicauditError, OSError) as error:
         fail(str(error))
     _gate_report(result, output_format, output)

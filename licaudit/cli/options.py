@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from licaudit.knowledge import Knowledge
     from licaudit.pipeline import TraceSettings
     from licaudit.sources.hub.settings import HubSettings
+    from licaudit.sources.resolution import LayeredSource
 
 
 class OutputFormat(StrEnum):
@@ -100,3 +101,12 @@ def trace_settings(
         hub=hub,
         descendants=descendants,
     )
+
+
+def command_source(knowledge: "Knowledge", hub: "HubSettings") -> "LayeredSource":
+    """The one source of a command run (registry, imported dumps, folders, the Hub through the cache);
+    commands hold it in a `with` block, so it is closed on every path. Nothing opens until used."""
+    from licaudit.sources.resolution import open_source
+    from licaudit.terms.identify import CatalogIdentifier
+
+    return open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser))

@@ -20,6 +20,7 @@ from licaudit.cli.options import (
     StanceChoice,
     StanceOption,
     UseOption,
+    command_source,
     load_knowledge_or_fail,
     trace_settings,
 )
@@ -88,13 +89,15 @@ def trace(
 
 
 def traced(artifact: str, settings: "TraceSettings", knowledge: "Knowledge") -> "TraceResult":
-    """The trace every command shares (registry, cache, Hub or folder); errors end the command."""
+    """The trace every command shares (registry, cache, Hub or folder) through the command's one
+    source; errors end the command, the source closed first."""
     from licaudit.errors import LicauditError, SourceUnreachableError
     from licaudit.pipeline import trace as run_trace
 
+    assert settings.hub is not None
     try:
-        with crawl_progress() as progress:
-            return run_trace(artifact, settings, knowledge, progress=progress)
+        with command_source(knowledge, settings.hub) as source, crawl_progress() as progress:
+            return run_trace(artifact, settings, knowledge, progress=progress, source=source)
     except SourceUnreachableError as error:
         fail(str(error), ExitCode.INCOMPLETE)
     except LicauditError as error:

@@ -14,7 +14,7 @@ result incomplete instead of failing the whole gate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -35,6 +35,7 @@ from licaudit.shipped import shipped_folder
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.hub.settings import HubSettings
 from licaudit.sources.local.model_folder import read_model_folder
+from licaudit.sources.resolution import LayeredSource
 from licaudit.terms.expressions import leaves
 from licaudit.terms.vocabulary import Effect
 
@@ -157,6 +158,7 @@ def gate_repository(
     today: dt.date | None = None,
     resolve: Resolver | None = None,
     hub: HubSettings | None = None,
+    source: LayeredSource | None = None,
 ) -> GateResult:
     """Everything a repository references (code, training configs, the policy's manifest), gated."""
     scan = scan_repository(root)
@@ -171,7 +173,16 @@ def gate_repository(
     ]
     references = sorted([*scan.references, *manifest])
     return evaluate_references(
-        "gate", root.as_posix(), references, scan.skipped, policy, knowledge, today or default_today(), resolve, hub
+        "gate",
+        root.as_posix(),
+        references,
+        scan.skipped,
+        policy,
+        knowledge,
+        today or default_today(),
+        resolve,
+        hub,
+        source=source,
     )
 
 
@@ -185,11 +196,19 @@ def evaluate_references(
     today: dt.date,
     resolve: Resolver | None = None,
     hub: HubSettings | None = None,
+    *,
+    source: LayeredSource | None = None,
 ) -> GateResult:
     """Gate each referenced artifact. With `hub`, ids the registry does not know are read from the
-    Hub through the cache (offline: the cache only); without it, the registry alone answers."""
+    Hub through the cache (offline: the cache only), through `source` when the caller opened one,
+    else through one source opened for the whole gate; without it, the registry alone answers."""
     if resolve is None and hub is None:
         resolve = registry_resolver(knowledge)
+    if resolve is None and source is None and hub is not None:
+        with _open(knowledge, hub) as opened:
+            return evaluate_references(
+                kind, root, references, skipped, policy, knowledge, today, None, hub, source=opened
+            )
     settings = TraceSettings(uses=policy.uses, stance=policy.stance, hub=hub)
     located: dict[tuple[str, str, str], tuple[Finding, set[Location]]] = {}
 
@@ -229,7 +248,7 @@ def evaluate_references(
     outcomes = []
     for key in sorted(by_artifact):
         refs = tuple(by_artifact[key])
-        outcome, findings = _gate_one(refs, key, settings, knowledge, resolve, policy)
+        outcome, findings = _gate_one(refs, key, settings, knowledge, resolve, policy, source)
         outcomes.append(outcome)
         for finding in findings:
             add(finding, [r.location for r in refs])
@@ -255,6 +274,7 @@ def _gate_one(
     knowledge: Knowledge,
     resolve: Resolver | None,
     policy: Policy,
+    source: LayeredSource | None,
 ) -> tuple[ArtifactOutcome, list[Finding]]:
     requested = refs[0].artifact or key
     kind = refs[0].kind.value
@@ -263,7 +283,7 @@ def _gate_one(
         result = None
         for candidate in candidates:
             try:
-                result = trace(candidate, settings, knowledge, resolve)
+                result = trace(candidate, settings, knowledge, resolve, source=source)
                 break
             except UnknownArtifactError:
                 continue
@@ -318,17 +338,22 @@ def check_model_folder(
     today: dt.date | None = None,
     resolve: Resolver | None = None,
     hub: HubSettings | None = None,
+    source: LayeredSource | None = None,
 ) -> GateResult:
     """The pre-release check of a model folder: its lineage under the policy, and its card's truth.
 
     The folder is read as the crawler reads any local folder (card, tags, adapter and merge configs,
-    LICENSE); its ancestors come from `resolve`, else the registry and, with `hub`, the Hub.
+    LICENSE); its ancestors come from `resolve`, else the registry and, with `hub`, the Hub through
+    `source` (the caller's, or one opened and closed here).
     """
+    if resolve is None and hub is not None and source is None:
+        with _open(knowledge, hub) as opened:
+            return check_model_folder(folder, policy, knowledge, today, None, hub, opened)
     today = today or default_today()
     model = read_model_folder(folder)
     target = ArtifactId(f"./{folder.name}")
     own, folder_findings = _folder_facts(folder, target, knowledge)
-    base, close = (resolve, None) if resolve is not None else _ancestor_resolver(knowledge, hub)
+    base = resolve if resolve is not None else _ancestor_resolver(knowledge, source)
 
     def local_resolver(artifact: ArtifactId) -> ArtifactFacts | None:
         return own if artifact == target else base(artifact)
@@ -339,14 +364,10 @@ def check_model_folder(
     try:
         result = trace(target, settings, knowledge, local_resolver)
     except SourceUnreachableError as error:
-        if close is not None:
-            close()
         finding = Finding(FindingKind.UNREACHABLE, Severity.ERROR, target, str(error))
         judged = judge([(finding, (card_location,))], policy, today)
         outcome = ArtifactOutcome(target, None, "model", ArtifactStatus.INCOMPLETE, None, (), (reference,))
         return GateResult("check", folder.as_posix(), policy, today, (reference,), (), (outcome,), tuple(judged))
-    if close is not None:
-        close()
     outcome, findings = _outcome(result, target, (reference,), knowledge, policy)
     findings += folder_findings
     too_permissive = any(
@@ -410,14 +431,10 @@ def _folder_facts(folder: Path, target: ArtifactId, knowledge: Knowledge) -> tup
     return replace(facts, name=folder.name), findings
 
 
-def _ancestor_resolver(knowledge: Knowledge, hub: HubSettings | None) -> tuple[Resolver, Callable[[], None] | None]:
-    """The registry, then (with `hub`) the Hub through the cache; an unreachable Hub raises."""
-    if hub is None:
-        return registry_resolver(knowledge), None
-    from licaudit.sources.resolution import open_source
-    from licaudit.terms.identify import CatalogIdentifier
-
-    source = open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser))
+def _ancestor_resolver(knowledge: Knowledge, source: LayeredSource | None) -> Resolver:
+    """The registry, then (with a source) the Hub through the cache; an unreachable Hub raises."""
+    if source is None:
+        return registry_resolver(knowledge)
 
     def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
         found = source.lookup(artifact)
@@ -425,7 +442,15 @@ def _ancestor_resolver(knowledge: Knowledge, hub: HubSettings | None) -> tuple[R
             raise SourceUnreachableError(artifact, found.unreachable)
         return found.facts
 
-    return resolve, source.close
+    return resolve
+
+
+def _open(knowledge: Knowledge, hub: HubSettings) -> LayeredSource:
+    """One source for a whole gate run, for callers that did not open their own."""
+    from licaudit.sources.resolution import open_source
+    from licaudit.terms.identify import CatalogIdentifier
+
+    return open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser))
 
 
 def write_card_fix(folder: Path, card: CardCheck) -> bool:

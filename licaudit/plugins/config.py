@@ -85,12 +85,6 @@ class Fields:
             raise ConfigError(self.source, self._key(key), "must be a number")
         return float(value)
 
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            raise ConfigError(self.source, self._key(key), "must be true or false")
-        return value
-
     def path(self, key: str) -> Path | None:
         value = self.opt_text(key)
         return resolve_path(self.source, value) if value is not None else None

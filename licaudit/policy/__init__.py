@@ -1,1 +1,1 @@
-"""Stage 4: verdicts per intended use, findings, and (later) policies and waivers."""
+"""Stage 4: verdicts per intended use, policies and waivers, and the findings a gate reports."""

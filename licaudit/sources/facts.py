@@ -46,5 +46,5 @@ class ArtifactFacts:
     record_path: str | None = None
     hints: tuple[str, ...] = field(default=())
     # The card's License section when the metadata also declares a license: the terms layer reads
-    # both and reports `declared-license-conflict` when they disagree (issue 13).
+    # both and reports `declared-license-conflict` when they disagree.
     license_prose: str | None = None

@@ -42,12 +42,54 @@ class Lookup:
     suggestions: tuple[str, ...] = ()
 
 
+class _Opened:
+    """What a source opens on first use (the Hub client, the imported dumps), opened once and shared
+    by every view of one command run, closed once."""
+
+    def __init__(
+        self, open_hub: Callable[[], HubClient] | None, open_imported: Callable[[], DumpStore | None] | None
+    ) -> None:
+        self.open_hub = open_hub
+        self._open_imported = open_imported
+        self.hub: HubClient | None = None
+        self._imported: DumpStore | None = None
+        self._imported_opened = False
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def client(self) -> HubClient:
+        with self.lock:
+            if self.hub is None:
+                assert self.open_hub is not None
+                self.hub = self.open_hub()
+            return self.hub
+
+    def imported(self) -> DumpStore | None:
+        with self.lock:
+            if not self._imported_opened:
+                self._imported_opened = True
+                self._imported = self._open_imported() if self._open_imported is not None else None
+            return self._imported
+
+    def close(self) -> None:
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            if self._imported is not None:
+                self._imported.close()
+            if self.hub is not None and self.hub.cache is not None:
+                self.hub.cache.close()
+
+
 class LayeredSource:
     """Registry, local folders and the Hub behind one thread-safe, memoised `lookup`.
 
-    The Hub client is opened on first use (`open_hub`), so lookups the registry or the imported
-    dumps answer never load it. `use_hub` says whether ancestors may come from the Hub; without it
-    the client serves only `descendants` (the Hub's listing)."""
+    One command run opens one source (`with open_source(...) as source:`) and passes it down to
+    every trace it makes. The Hub client and the imported dumps are opened on first use, so lookups
+    the registry answers never load them. `use_hub` says whether ancestors may come from the Hub;
+    without it the client serves only `descendants` (the Hub's listing). `for_target` gives a view
+    with its own `use_hub` that shares what was opened."""
 
     def __init__(
         self,
@@ -56,28 +98,45 @@ class LayeredSource:
         open_hub: Callable[[], HubClient] | None = None,
         use_hub: bool = True,
         check_cards: bool = False,
-        imported: DumpStore | None = None,
+        imported: DumpStore | Callable[[], DumpStore | None] | None = None,
+        *,
+        opened: _Opened | None = None,
     ) -> None:
         self.registry = registry
-        self.imported = imported  # `licaudit import`ed card dumps: after the registry, before the Hub
         self.identifier = identifier
         self.check_cards = check_cards
-        self.use_hub = use_hub and open_hub is not None
-        self._open_hub = open_hub
-        self._hub: HubClient | None = None
-        self._hub_lock = threading.Lock()
+        if opened is None:
+            open_imported = imported if callable(imported) else (lambda: imported) if imported is not None else None
+            opened = _Opened(open_hub, open_imported)
+        self._opened = opened
+        self.use_hub = use_hub and opened.open_hub is not None
         self._memo: dict[str, Lookup] = {}
         self._recorded: dict[str, ArtifactFacts] = {}  # inputs a run's provenance file recorded
         self._lock = threading.Lock()
 
+    def for_target(self, use_hub: bool) -> LayeredSource:
+        """A view for one trace: its own `use_hub` and memo, the same opened client and dumps."""
+        if use_hub == self.use_hub:
+            return self
+        return LayeredSource(
+            self.registry, self.identifier, use_hub=use_hub, check_cards=self.check_cards, opened=self._opened
+        )
+
+    def __enter__(self) -> LayeredSource:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def imported(self) -> DumpStore | None:
+        """`licaudit import`ed card dumps: after the registry, before the Hub."""
+        return self._opened.imported()
+
     @property
     def hub(self) -> HubClient:
         """The Hub client, opened once, by whichever crawler thread needs it first."""
-        with self._hub_lock:
-            if self._hub is None:
-                assert self._open_hub is not None
-                self._hub = self._open_hub()
-            return self._hub
+        return self._opened.client()
 
     def lookup(self, artifact: ArtifactId) -> Lookup:
         key = artifact if is_local_folder(artifact) else ref_key(artifact)
@@ -240,17 +299,14 @@ class LayeredSource:
 
     def descendants(self, artifact: ArtifactId, limit: int) -> list[tuple[str, str]] | None:
         """Children the Hub lists for the artifact (None: the Hub did not answer)."""
-        if self._open_hub is None:
+        if self._opened.open_hub is None:
             return []
         curated = self.registry.get(artifact)
         return self.hub.children(curated.id if curated is not None else artifact, limit)
 
     def close(self) -> None:
-        if self.imported is not None:
-            self.imported.close()
-        with self._hub_lock:
-            if self._hub is not None and self._hub.cache is not None:
-                self._hub.cache.close()
+        """Close what was opened (once, whichever view asks); safe to call again."""
+        self._opened.close()
 
 
 def merge_curated(
@@ -312,11 +368,16 @@ def _license_set(expression: str, identifier: LicenseIdentifier) -> frozenset[st
 def open_source(
     registry: Registry, settings: HubSettings, identifier: LicenseIdentifier, use_hub: bool = True
 ) -> LayeredSource:
-    """The layered source for a run: the Hub behind the SQLite cache (an unusable cache is skipped)."""
-    if not use_hub and not settings.wants_listing:
-        return LayeredSource(registry, identifier)  # the registry alone: nothing to open
+    """The layered source of one command run: the registry, the imported dumps, local folders and
+    the Hub behind the SQLite cache (an unusable cache is skipped). Nothing is opened until a lookup
+    needs it; use it as a context manager so it is closed on every path."""
     return LayeredSource(
-        registry, identifier, lambda: _open_hub(settings), use_hub, settings.check_cards, _imported(settings)
+        registry,
+        identifier,
+        lambda: _open_hub(settings),
+        use_hub,
+        settings.check_cards,
+        lambda: _imported(settings),
     )
 
 

@@ -9,7 +9,6 @@ explains one artifact's verdict is recovered afterwards by a backward search ove
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass
 
 from licaudit.artifacts import ArtifactKind, Relation
@@ -308,12 +307,3 @@ def _flow(
                     effective[node] = bits
                     changed = True
     return effective
-
-
-def verdict_counts(propagation: BulkPropagation, nodes: array[int] | list[int] | range) -> dict[Effect, int]:
-    counts = dict.fromkeys(EFFECTS, 0)
-    masks = propagation.effect_masks
-    for node in nodes:
-        if propagation.graph.kinds[node] != UNRESOLVED_CODE:
-            counts[_verdict(propagation.effective[node], masks)] += 1
-    return counts

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from licaudit.artifacts import ArtifactId, ArtifactKind, Relation
 from licaudit.lineage.graph import Edge, LineageGraph
 from licaudit.terms.catalog import Term
-from licaudit.terms.expressions import LicenseExpr, LicenseNormaliser, expression_terms
+from licaudit.terms.expressions import LicenseNormaliser, expression_terms
 from licaudit.terms.flow_rules import FlowRules, Reading, RelationRule, Stance
 from licaudit.terms.license_conflict import prose_conflict, with_prose
 from licaudit.terms.vocabulary import Effect, Scope, TermKind
@@ -61,10 +61,6 @@ class Propagation:
 
     def terms(self, artifact: ArtifactId, scope: Scope = Scope.ARTIFACT) -> list[CarriedTerm]:
         return [c for c in self.effective[artifact].values() if c.scope is scope]
-
-
-def own_expression(graph: LineageGraph, normaliser: LicenseNormaliser, artifact: ArtifactId) -> LicenseExpr:
-    return normaliser.normalise(graph.facts(artifact).license_expression)
 
 
 def own_terms(

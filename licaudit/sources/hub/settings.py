@@ -29,7 +29,6 @@ class HubSettings:
     requests_per_second: float = 10.0  # politeness, shared by every worker
     workers: int = 8
     cache_dir: str | None = None  # None: licaudit's cache folder
-    wants_listing: bool = False  # --descendants: the Hub is asked even for a registry target
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
 
     def resolved_endpoint(self) -> str:
