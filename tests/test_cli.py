@@ -99,7 +99,7 @@ def test_explain_shows_terms_and_clauses(world_args: list[str]) -> None:
     result = RUNNER.invoke(app, ["explain", "CC BY-NC 4.0", "--rules", world_args[1]])
     assert result.exit_code == 0
     assert "non_commercial" in result.stdout and "NonCommercial purposes only" in result.stdout
-    # A version form the catalog does not list is read (issue 13), with the evidence of the reading.
+    # A version form the catalog does not list is read, with the evidence of the reading.
     read = RUNNER.invoke(app, ["explain", "cc-by-nc-4", "--rules", world_args[1]])
     assert read.exit_code == 0 and "CC-BY-NC-4.0" in read.stdout and "commercial: forbidden" in read.stdout
     missing = RUNNER.invoke(app, ["explain", "cc-by-nc-44", "--rules", world_args[1]])

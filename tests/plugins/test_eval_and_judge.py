@@ -112,7 +112,7 @@ def test_judge_scores_generations_and_records_the_judge_terms(
     provenance = json.loads((tmp_path / "judged" / "licaudit-provenance.json").read_text())
     judge = next(i for i in provenance["inputs"] if i["role"] == "judge")
     assert judge["id"] == "services/openai/gpt-4" and judge["relation"] == "generated_by"
-    # The API's terms reach the scores as a restriction with its path, never as their license (issue 13).
+    # The API's terms reach the scores as a restriction with its path, never as their license.
     assert "OpenAI" not in provenance["artifact"]["license"]
     restrictions = provenance["artifact"]["restrictions"]
     assert any(

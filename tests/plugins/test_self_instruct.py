@@ -56,7 +56,7 @@ def test_self_instruct_dataset_carries_the_api_output_terms_through_generated_by
     provenance = json.loads((out / "licaudit-provenance.json").read_text())
     assert provenance["status"] == "complete"
     # The API's terms are a restriction on the generated data, written with their path, never its
-    # license (issue 13: a terms of use is not a license).
+    # license: a terms of use is not a license.
     assert "OpenAI" not in provenance["artifact"]["license"]
     (restriction,) = [r for r in provenance["artifact"]["restrictions"] if r["term"] == "no-competing-models"]
     assert restriction["license"] == "LicenseRef-OpenAI-Terms-2023"
