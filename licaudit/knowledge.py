@@ -11,7 +11,6 @@ from licaudit.sources.registry import Registry, load_registry
 from licaudit.terms.catalog import Catalog, load_catalog
 from licaudit.terms.expressions import LicenseNormaliser
 from licaudit.terms.flow_rules import FlowRules, load_flow_rules
-from licaudit.terms.recognition import Recogniser
 from licaudit.terms.recognition.hub_history import load_hub_history
 from licaudit.yaml_data import iter_yaml_files
 
@@ -34,7 +33,7 @@ def load_knowledge(rules_folder: Path | None = None, registry_folder: Path | Non
         rules=load_flow_rules(rules_folder, files.read),
         registry=load_registry(registry_folder, files.read),
         normaliser=LicenseNormaliser(
-            catalog, Recogniser(catalog, load_hub_history(rules_folder, files.read), default_cache_dir())
+            catalog, hub_history=load_hub_history(rules_folder, files.read), cache_dir=default_cache_dir()
         ),
     )
     files.save()  # only once everything validated

@@ -139,7 +139,7 @@ def _crawl_hub(
     if source is not None:
         return _crawl(target, settings, source.for_target(use_hub), progress)
     with open_source(
-        knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser), use_hub
+        knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser), use_hub
     ) as own:
         return _crawl(target, settings, own, progress)
 

@@ -425,9 +425,7 @@ def _folder_facts(folder: Path, target: ArtifactId, knowledge: Knowledge) -> tup
     from licaudit.terms.identify import CatalogIdentifier
 
     snapshot = replace(read_folder(str(folder)), artifact=target)
-    facts, findings = facts_from_snapshot(
-        snapshot, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser)
-    )
+    facts, findings = facts_from_snapshot(snapshot, CatalogIdentifier(knowledge.catalog, knowledge.normaliser))
     return replace(facts, name=folder.name), findings
 
 
@@ -450,7 +448,7 @@ def _open(knowledge: Knowledge, hub: HubSettings) -> LayeredSource:
     from licaudit.sources.resolution import open_source
     from licaudit.terms.identify import CatalogIdentifier
 
-    return open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser.recogniser))
+    return open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser))
 
 
 def write_card_fix(folder: Path, card: CardCheck) -> bool:

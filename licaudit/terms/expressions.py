@@ -6,10 +6,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from licaudit.terms.catalog import Catalog, License, Term
-from licaudit.terms.recognition import Combination, Reading, Recogniser, Recognition
+from licaudit.terms.recognition.evidence import Combination, Reading, Recognition
 from licaudit.terms.vocabulary import Category, Effect, Scope, TermKind
+
+if TYPE_CHECKING:
+    from licaudit.terms.recognition.recogniser import Recogniser
 
 # license-expression is imported lazily: only strings the catalog does not know need parsing.
 _SPLIT_LIST = re.compile(r"\s*[,;]\s*")
@@ -89,10 +94,27 @@ class LicenseNormaliser:
     whose every symbol the catalog knows, then the recogniser (names in any spelling, URLs, prose,
     full texts, restrictive wording)."""
 
-    def __init__(self, catalog: Catalog, recogniser: Recogniser | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        recogniser: Recogniser | None = None,
+        hub_history: dict[str, str] | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.catalog = catalog
-        self.recogniser = recogniser or Recogniser(catalog)
+        self._recogniser = recogniser
+        self._hub_history = hub_history
+        self._cache_dir = cache_dir
         self._parse_text = lru_cache(maxsize=65536)(self._parse_text_uncached)
+
+    @property
+    def recogniser(self) -> Recogniser:
+        """Built on the first string the catalog does not know by name."""
+        if self._recogniser is None:
+            from licaudit.terms.recognition.recogniser import Recogniser
+
+            self._recogniser = Recogniser(self.catalog, self._hub_history, self._cache_dir)
+        return self._recogniser
 
     def normalise(self, value: object) -> LicenseExpr:
         if value is None or value is False or (isinstance(value, str) and not value.strip()):

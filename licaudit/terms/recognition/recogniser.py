@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from licaudit.terms.catalog import Catalog, License
@@ -66,13 +66,16 @@ class Recogniser:
         self, catalog: Catalog, hub_history: dict[str, str] | None = None, cache_dir: Path | None = None
     ) -> None:
         self.catalog = catalog
-        self.index = NameIndex(catalog, hub_history or {})
+        self.index = NameIndex(catalog, hub_history or {}, cache_dir)
         self.cache_dir = cache_dir
         self._read = lru_cache(maxsize=65536)(self._read_uncached)
-        self._markers = sorted(
+
+    @cached_property
+    def _markers(self) -> list[tuple[str, License]]:
+        return sorted(
             (
                 (" ".join(marker.split()).lower(), license_)
-                for license_ in catalog.licenses.values()
+                for license_ in self.catalog.licenses.values()
                 for marker in license_.text_markers
                 if marker.strip()
             ),
@@ -137,7 +140,7 @@ class Recogniser:
         cc = parse_creative_commons(name)
         if cc is not None:
             return self._creative_commons(cc, quote, Method.NAME)
-        known = self.index.known_keys.get(key) or self.index.known_keys.get(without_later(key))
+        known = self.index.known(key) or self.index.known(without_later(key))
         return _recognition(known, quote, 0.9) if known is not None else None
 
     def recognise_url(self, url: str) -> Recognition | None:

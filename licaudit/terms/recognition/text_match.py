@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from licaudit.terms.recognition.license_data import KnownLicense, license_text, scancode_folder, scancode_licenses
+from licaudit.terms.recognition.license_data import KnownLicense, known_names, license_text, scancode_folder
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 SHINGLE = 4
@@ -63,7 +63,7 @@ def index_cache_file(cache_dir: Path) -> Path | None:
 @lru_cache(maxsize=4)
 def known_text_index(cache_dir: Path | None = None) -> tuple[tuple[KnownLicense, frozenset[int]], ...]:
     """Every ScanCode license text as shingles; built once (~4 s) and kept in the cache folder."""
-    by_key = {known.scancode_key: known for known in scancode_licenses() if not known.deprecated}
+    by_key = {k.scancode_key: k for k in known_names(cache_dir).licenses if k.scancode_key and not k.deprecated}
     cached = index_cache_file(cache_dir) if cache_dir is not None else None
     if cached is not None:
         try:

@@ -6,8 +6,8 @@ import pytest
 
 from licaudit.shipped import shipped_folder
 from licaudit.terms.catalog import Catalog, load_catalog
-from licaudit.terms.recognition import Recogniser
 from licaudit.terms.recognition.hub_history import load_hub_history
+from licaudit.terms.recognition.recogniser import Recogniser
 
 
 @pytest.fixture(scope="session")

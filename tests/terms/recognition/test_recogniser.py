@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from licaudit.terms.recognition import Combination, Method, Recogniser
-from licaudit.terms.recognition.recogniser import STATED_NON_COMMERCIAL, STATED_RESEARCH_ONLY
+from licaudit.terms.recognition import Combination, Method
+from licaudit.terms.recognition.recogniser import STATED_NON_COMMERCIAL, STATED_RESEARCH_ONLY, Recogniser
 from licaudit.terms.vocabulary import Category
 
 
