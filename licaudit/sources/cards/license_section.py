@@ -29,7 +29,7 @@ class LicenseSection(NamedTuple):
 
 def license_section(body: str) -> LicenseSection | None:
     """The first License section with something in it, or None (most cards have none)."""
-    if "icens" not in body and "icenc" not in body and "라이" not in body and "erms of" not in body:
+    if "icen" not in body and "라이" not in body and "erms of" not in body:
         return None  # one C-speed scan answers most cards
     headings = _headings(body)
     for index, (start, level, line_end) in enumerate(headings):
