@@ -34,9 +34,10 @@ class Relation(StrEnum):
 
 
 class Origin(StrEnum):
-    """Where a fact came from; curated beats declared beats inferred."""
+    """Where a fact came from; curated beats dpi beats declared beats inferred."""
 
     CURATED = "curated"  # a registry record reviewed by people
+    DPI = "dpi"  # an annotation of the Data Provenance Collection, imported by `licaudit import`
     DECLARED = "declared"  # a card field or a file in the artifact's repo
     TAG = "tag"  # a Hub tag
     INFERRED = "inferred"  # read from free text: a hint, never a fact

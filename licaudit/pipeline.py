@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -74,15 +75,24 @@ def trace(
     if resolve is None and settings.hub is not None and _needs_crawl(target, settings, settings.hub, knowledge):
         crawl, descendants, incomplete = _crawl_hub(target, settings, settings.hub, knowledge, progress, source)
         resolve = crawl.resolve
+    layered: list[Finding] = []  # what the layer below the registry said of the parents it answered
+    close: Callable[[], None] | None = None
+    if resolve is None and settings.hub is not None:
+        resolve, close = _registry_then_layers(knowledge, settings.hub, layered, source)
     resolve = resolve or registry_resolver(knowledge)
-    facts = resolve(ArtifactId(target)) if crawl is None else crawl.target.facts
-    if facts is None:
-        if crawl is not None and crawl.target.unreachable:
-            raise SourceUnreachableError(target, crawl.target.unreachable)
-        suggestions = list(crawl.target.suggestions) if crawl is not None else []
-        raise UnknownArtifactError(target, suggestions or knowledge.registry.suggest(target))
-    graph, findings = build_lineage(facts, resolve, settings.max_depth)
+    try:
+        facts = resolve(ArtifactId(target)) if crawl is None else crawl.target.facts
+        if facts is None:
+            if crawl is not None and crawl.target.unreachable:
+                raise SourceUnreachableError(target, crawl.target.unreachable)
+            suggestions = list(crawl.target.suggestions) if crawl is not None else []
+            raise UnknownArtifactError(target, suggestions or knowledge.registry.suggest(target))
+        graph, findings = build_lineage(facts, resolve, settings.max_depth)
+    finally:
+        if close is not None:
+            close()
     findings += crawl.findings() if crawl is not None else []
+    findings += layered
     verdicts: dict[str, dict[str, Verdict]] = {}
     propagator = Propagator(graph, knowledge.normaliser, knowledge.rules)
     for use in settings.uses:
@@ -93,6 +103,35 @@ def trace(
     findings += declared_vs_effective(graph, knowledge.normaliser, knowledge.rules, verdicts)
     ordered = sorted(findings, key=lambda f: (f.severity != "error", f.kind.value, f.artifact, f.message))
     return TraceResult(facts.id, settings, graph, verdicts, tuple(ordered), knowledge, descendants, incomplete)
+
+
+def _registry_then_layers(
+    knowledge: Knowledge, hub: HubSettings, findings: list[Finding], source: LayeredSource | None
+) -> tuple[Resolver, Callable[[], None]]:
+    """A registry trace: the registry, then the imported Data Provenance Collection for a parent the
+    registry misses (through the command's source, else one opened only then: a registry that knows
+    every ancestor costs nothing more); never the network."""
+    opened: list[LayeredSource] = [source.for_target(use_hub=False)] if source is not None else []
+
+    def resolve(artifact: ArtifactId) -> ArtifactFacts | None:
+        curated = knowledge.registry.get(artifact)
+        if curated is not None:
+            return curated
+        if not opened:
+            from licaudit.sources.resolution import open_source
+            from licaudit.terms.identify import CatalogIdentifier
+
+            opened.append(open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub=False))
+        found = opened[0].lookup(artifact)
+        findings.extend(f for f in found.findings if f not in findings)
+        return found.facts
+
+    def close() -> None:
+        if source is None:  # the command closes its own
+            for own in opened:
+                own.close()
+
+    return resolve, close
 
 
 def registry_resolver(knowledge: Knowledge) -> Resolver:

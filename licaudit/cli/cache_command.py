@@ -11,7 +11,7 @@ from licaudit.cli.output import stdout_console
 def cache_info(output_format: FormatOption = OutputFormat.TEXT) -> None:
     """Where the Hub cache is, its size, and how many answers it holds."""
     from licaudit.data_cache import default_cache_dir
-    from licaudit.reports.cache import cache_document, render_cache_info
+    from licaudit.reports.cache_summary import cache_document, render_cache_info
     from licaudit.sources.hub.cache import HubCache
 
     cache = HubCache(default_cache_dir())

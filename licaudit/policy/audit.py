@@ -3,7 +3,9 @@
 Laundering is `declared_vs_effective` at scale for one use: an artifact whose own card license,
 judged alone, is better for the use than what its lineage makes it (an effective `unknown` is
 counted among the unknowns instead). The graph is every imported artifact plus
-the curated registry; a registry record replaces the card facts of the same artifact, as in `trace`.
+the curated registry and the imported Data Provenance Collection; a registry record replaces the card
+facts of the same artifact, and a DPI annotation the card facts of one the registry does not know, as
+in `trace` (registry > DPI > card).
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from licaudit.artifacts import ArtifactKind, Relation
 from licaudit.errors import UsageError
 from licaudit.knowledge import Knowledge
 from licaudit.lineage.compact import UNRESOLVED_CODE, CompactGraph, build_compact_graph
 from licaudit.sources.dumps.store import DumpStore
+from licaudit.sources.facts import ArtifactFacts
+
+if TYPE_CHECKING:
+    from licaudit.sources.dpi.layer import CollectionLayer
 from licaudit.terms.bulk_propagation import EFFECTS, BulkPropagation, propagate_bulk
 from licaudit.terms.expressions import leaves
 from licaudit.terms.flow_rules import STRICT, Stance
@@ -88,10 +95,17 @@ class AuditResult:
     seconds: dict[str, float]
 
 
-def load_audit_graph(store: DumpStore, knowledge: Knowledge) -> CompactGraph:
-    """Every imported artifact and every registry record, registry first (curated beats declared)."""
+def load_audit_graph(store: DumpStore, knowledge: Knowledge, collection: CollectionLayer | None = None) -> CompactGraph:
+    """Every imported artifact, every registry record and every artifact of the imported collection:
+    registry first, then DPI, then the cards (curated beats declared)."""
     registry = knowledge.registry
     downloads: dict[str, int] = {}
+    # DPI's artifacts the registry does not know, by id in lower case; the card license beside each
+    annotated: dict[str, tuple[ArtifactFacts, str | None]] = {}
+    if collection is not None:
+        for found in collection.all_artifacts():
+            if registry.get(found.facts.id) is None:
+                annotated[found.facts.id.lower()] = (found.facts, found.recorded_card)
 
     def curated(artifact: str, kind: str) -> str | None:
         record = registry.get(artifact)
@@ -106,10 +120,21 @@ def load_audit_graph(store: DumpStore, knowledge: Knowledge) -> CompactGraph:
                 downloads[canonical] = downloads.get(canonical, 0) + count
                 replaced.add(artifact)
                 continue
+            layer = annotated.get(artifact.lower()) if annotated else None
+            if layer is not None:
+                facts, _ = layer
+                downloads[facts.id] = downloads.get(facts.id, 0) + count
+                if license_ is not None:  # the card itself beats the card as DPI recorded it
+                    annotated[artifact.lower()] = (facts, license_)
+                replaced.add(artifact)
+                continue
             yield artifact, kind, count, license_, license_
         for record in registry.records.values():
             declared = record.declared_license or record.license_expression
             yield record.id, record.kind.value, downloads.get(record.id, 0), record.license_expression, declared
+        for facts, card in annotated.values():
+            count = downloads.get(facts.id, 0)
+            yield facts.id, facts.kind.value, count, facts.license_expression, card or facts.license_expression
 
     def edges() -> Iterator[tuple[str, str, str]]:
         for child, parent, relation in store.edges():
@@ -118,6 +143,9 @@ def load_audit_graph(store: DumpStore, knowledge: Knowledge) -> CompactGraph:
         for record in registry.records.values():
             for link in record.parents:
                 yield record.id, link.parent, link.relation.value
+        for facts, _ in annotated.values():
+            for link in facts.parents:
+                yield facts.id, link.parent, link.relation.value
 
     def resolve_alias(name: str) -> str | None:
         record = registry.get(name)

@@ -9,6 +9,7 @@ from licaudit import __version__
 from licaudit.artifacts import Evidence
 from licaudit.pipeline import TraceResult
 from licaudit.policy.verdicts import Reason, Verdict
+from licaudit.reports.fact_layers import fact_layer
 from licaudit.terms.expressions import leaves, render, unrecognised
 
 JSON_SCHEMA_VERSION = "1.0"
@@ -38,6 +39,7 @@ def trace_document(result: TraceResult) -> dict[str, Any]:
                 "categories": sorted({lic.category.value for lic in catalogued}),
                 "unrecognised_licenses": unrecognised(expr),
                 "on_hub": facts.on_hub,
+                "layer": fact_layer(facts),
                 "verdicts": {use: result.verdicts[use][artifact].verdict.value for use in result.verdicts},
                 "sources": [_evidence(e) for e in facts.license_evidence],
                 "hints": list(facts.hints),

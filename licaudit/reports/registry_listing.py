@@ -10,6 +10,7 @@ from rich.text import Text
 
 from licaudit.knowledge import Knowledge
 from licaudit.reports.escaping import clean_text
+from licaudit.reports.fact_layers import LAYER_TITLES
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.terms.expressions import render
 
@@ -41,12 +42,18 @@ def render_registry_list(records: list[ArtifactFacts], knowledge: Knowledge, con
     console.print(table)
 
 
-def record_document(record: ArtifactFacts, knowledge: Knowledge) -> dict[str, Any]:
+def record_document(record: ArtifactFacts, knowledge: Knowledge, layer: str = "registry") -> dict[str, Any]:
+    """One record of a curated layer: `registry`, or `dpi` for the imported Data Provenance Collection."""
+
     def sources(evidence: tuple[Any, ...]) -> list[dict[str, Any]]:
-        return [{"url": e.url, "quote": e.quote} for e in evidence]
+        return [
+            {"url": e.url, "quote": e.quote, "origin": e.origin.value, "revision": e.revision, "field": e.field}
+            for e in evidence
+        ]
 
     return {
         "id": record.id,
+        "layer": layer,
         "kind": record.kind.value,
         "name": record.name,
         "on_hub": record.on_hub,
@@ -69,9 +76,10 @@ def record_document(record: ArtifactFacts, knowledge: Knowledge) -> dict[str, An
     }
 
 
-def render_record(record: ArtifactFacts, knowledge: Knowledge, console: Console) -> None:
-    doc = record_document(record, knowledge)
+def render_record(record: ArtifactFacts, knowledge: Knowledge, console: Console, layer: str = "registry") -> None:
+    doc = record_document(record, knowledge, layer)
     console.print(Text.assemble((clean_text(doc["id"]), "bold"), f" [{doc['kind']}] ", clean_text(doc["name"])))
+    console.print(Text.assemble(("layer: ", "dim"), LAYER_TITLES.get(layer, layer)))
     lic = doc["license"]
     console.print(
         Text.assemble(
@@ -106,6 +114,8 @@ def render_record(record: ArtifactFacts, knowledge: Knowledge, console: Console)
 
 def _source(console: Console, source: dict[str, Any]) -> None:
     line = Text("  ").append(clean_text(source["url"]), style="dim")
+    if source.get("revision"):
+        line.append(f" @{clean_text(source['revision'])}", style="dim")
     if source["quote"]:
         line.append(" “").append(clean_text(source["quote"]), style="italic").append("”")
     console.print(line)

@@ -11,6 +11,7 @@ from licaudit.artifacts import ArtifactId
 from licaudit.pipeline import TraceResult
 from licaudit.policy.verdicts import Reason, Verdict
 from licaudit.reports.escaping import clean_text
+from licaudit.reports.fact_layers import fact_layer
 from licaudit.terms.expressions import leaves, render
 from licaudit.terms.propagation import CarriedTerm
 from licaudit.terms.recognition.evidence import bounded_quote
@@ -80,6 +81,8 @@ def _node_label(result: TraceResult, artifact: ArtifactId, relation: str | None)
         label.append(" read from ", style="dim").append_text(safe(repr(bounded_quote(facts.license_expression)), "dim"))
     if categories:
         label.append(f" ({', '.join(categories)})", style="dim")
+    if fact_layer(facts) == "dpi":  # the registry's and the cards' facts are the usual case
+        label.append(" [dpi]", style="dim")
     for use, per_artifact in result.verdicts.items():
         effect = per_artifact[artifact].verdict
         label.append(f"  {use}: ").append(effect.value, style=EFFECT_STYLE[effect])

@@ -1,7 +1,9 @@
-"""Resolution: the registry first, then a local folder or the Hub (through the cache), merged.
+"""Resolution: the registry first, then the imported Data Provenance Collection, then a local folder
+or the Hub (through the cache), merged.
 
-Curated beats declared: when the registry knows an artifact, its license and parents stand;
-what the card says is kept as evidence beside them, and any disagreement is a finding.
+Curated beats declared (registry > DPI > card): when the registry or the collection knows an
+artifact, its license and parents stand; what the card says is kept as evidence beside them, and any
+disagreement is a finding.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ if TYPE_CHECKING:
     # The Hub client, its cache and the card and folder readers are imported when first needed:
     # a trace answered by the registry and the imported dumps never loads them (~50 ms of start-up).
     from licaudit.sources.cards.snapshot import LicenseTextFetcher
+    from licaudit.sources.dpi.layer import Annotated, CollectionLayer
     from licaudit.sources.dumps.store import DumpStore
     from licaudit.sources.hub.client import HubClient
 
 _EXPRESSION_SPLIT = re.compile(r"\s*(?:,|;|\bAND\b|\bOR\b|\bWITH\b)\s*", re.I)
+REGISTRY_LAYER = "the registry (curated)"
+_LAYER_PREFIXES = ("services/", "dpi/")  # ids only local layers answer: never looked up on the Hub
 
 
 @dataclass(frozen=True)
@@ -47,13 +52,19 @@ class _Opened:
     by every view of one command run, closed once."""
 
     def __init__(
-        self, open_hub: Callable[[], HubClient] | None, open_imported: Callable[[], DumpStore | None] | None
+        self,
+        open_hub: Callable[[], HubClient] | None,
+        open_imported: Callable[[], DumpStore | None] | None,
+        open_collection: Callable[[], CollectionLayer | None] | None = None,
     ) -> None:
         self.open_hub = open_hub
         self._open_imported = open_imported
+        self._open_collection = open_collection
         self.hub: HubClient | None = None
         self._imported: DumpStore | None = None
         self._imported_opened = False
+        self._collection: CollectionLayer | None = None
+        self._collection_opened = False
         self.lock = threading.Lock()
         self.closed = False
 
@@ -71,6 +82,13 @@ class _Opened:
                 self._imported = self._open_imported() if self._open_imported is not None else None
             return self._imported
 
+    def collection(self) -> CollectionLayer | None:
+        with self.lock:
+            if not self._collection_opened:
+                self._collection_opened = True
+                self._collection = self._open_collection() if self._open_collection is not None else None
+            return self._collection
+
     def close(self) -> None:
         with self.lock:
             if self.closed:
@@ -78,6 +96,8 @@ class _Opened:
             self.closed = True
             if self._imported is not None:
                 self._imported.close()
+            if self._collection is not None:
+                self._collection.store.close()
             if self.hub is not None and self.hub.cache is not None:
                 self.hub.cache.close()
 
@@ -99,6 +119,7 @@ class LayeredSource:
         use_hub: bool = True,
         check_cards: bool = False,
         imported: DumpStore | Callable[[], DumpStore | None] | None = None,
+        open_collection: Callable[[], CollectionLayer | None] | None = None,
         *,
         opened: _Opened | None = None,
     ) -> None:
@@ -107,7 +128,7 @@ class LayeredSource:
         self.check_cards = check_cards
         if opened is None:
             open_imported = imported if callable(imported) else (lambda: imported) if imported is not None else None
-            opened = _Opened(open_hub, open_imported)
+            opened = _Opened(open_hub, open_imported, open_collection)
         self._opened = opened
         self.use_hub = use_hub and opened.open_hub is not None
         self._memo: dict[str, Lookup] = {}
@@ -137,6 +158,12 @@ class LayeredSource:
     def hub(self) -> HubClient:
         """The Hub client, opened once, by whichever crawler thread needs it first."""
         return self._opened.client()
+
+    @property
+    def collection(self) -> CollectionLayer | None:
+        """The imported Data Provenance Collection (None when none was imported), opened when the
+        registry first misses an id."""
+        return self._opened.collection()
 
     def lookup(self, artifact: ArtifactId) -> Lookup:
         key = artifact if is_local_folder(artifact) else ref_key(artifact)
@@ -182,6 +209,9 @@ class LayeredSource:
         curated = self.registry.get(artifact)
         if curated is not None:
             return self._from_hub(curated.id, curated.kind, curated)
+        annotated = self._annotated(artifact)
+        if annotated is not None:  # its card is read from the Hub: cards are checked
+            return self._from_hub(annotated.facts.id, annotated.facts.kind, annotated.facts, self._dpi_layer())
         if artifact.lower().startswith("datasets/"):
             return self._from_hub(artifact, ArtifactKind.DATASET, None)
         as_model = self._from_hub(artifact, ArtifactKind.MODEL, None)
@@ -201,13 +231,56 @@ class LayeredSource:
                 return Lookup(recorded)
         if curated is not None and (not curated.on_hub or not self.check_cards or not self.use_hub):
             return Lookup(curated)
+        if curated is None:
+            annotated = self._annotated(artifact)
+            if annotated is not None:
+                found = self._annotated_with_card(annotated)
+                if found is not None:
+                    return found
         if curated is None and self.imported is not None:
             dumped = self.imported.facts(artifact)
             if dumped is not None:
                 return Lookup(dumped)
-        if not self.use_hub or ref_key(artifact).startswith("services/"):
+        if not self.use_hub or ref_key(artifact).startswith(_LAYER_PREFIXES):
             return Lookup(curated)
         return None
+
+    def _annotated(self, artifact: str) -> Annotated | None:
+        collection = self.collection
+        return collection.lookup(artifact) if collection is not None else None
+
+    def _dpi_layer(self) -> str:
+        from licaudit.sources.dpi.layer import LAYER_NAME
+
+        return LAYER_NAME
+
+    def _annotated_with_card(self, annotated: Annotated) -> Lookup | None:
+        """DPI's facts with the card beside them: an imported dump's card, else the card as DPI
+        recorded it; None when the card is to be read from the Hub (cards are checked)."""
+        facts = annotated.facts
+        if facts.on_hub and self.check_cards and self.use_hub:
+            return None
+        dumped = self.imported.facts(facts.id) if self.imported is not None else None
+        if dumped is not None:
+            merged, disagreements = merge_curated(facts, dumped, self.registry, self.identifier, self._dpi_layer())
+            return Lookup(merged, tuple(disagreements))
+        if annotated.recorded_card is None:
+            return Lookup(facts)
+        recorded = replace(
+            facts,
+            declared_license=annotated.recorded_card,
+            license_evidence=facts.license_evidence + annotated.recorded_evidence,
+        )
+        findings: tuple[Finding, ...] = ()
+        if facts.license_expression is not None and license_set(
+            annotated.recorded_card, self.identifier
+        ) != license_set(facts.license_expression, self.identifier):
+            message = (
+                f"{facts.id}: the card declared {annotated.recorded_card!r} when the Data Provenance Collection"
+                f" read it, but its annotation says {facts.license_expression!r}; the annotation is used"
+            )
+            findings = (Finding(FindingKind.REGISTRY_CARD_DISAGREEMENT, Severity.WARNING, facts.id, message),)
+        return Lookup(recorded, findings)
 
     def _from_provenance(self, folder: str) -> Lookup:
         """A folder a licaudit run wrote: its provenance file names the output and every input."""
@@ -232,7 +305,9 @@ class LayeredSource:
 
         return fetch
 
-    def _from_hub(self, artifact: ArtifactId, kind: ArtifactKind, curated: ArtifactFacts | None) -> Lookup:
+    def _from_hub(
+        self, artifact: ArtifactId, kind: ArtifactKind, curated: ArtifactFacts | None, layer: str = REGISTRY_LAYER
+    ) -> Lookup:
         from licaudit.sources.cards.snapshot import facts_from_snapshot
         from licaudit.sources.hub.client import FetchStatus
 
@@ -262,12 +337,13 @@ class LayeredSource:
                         )
                     )
                 if curated is not None:
-                    facts, merged = merge_curated(curated, facts, self.registry, self.identifier)
+                    facts, merged = merge_curated(curated, facts, self.registry, self.identifier, layer)
                     findings += merged
                 return Lookup(facts, tuple(findings), unreachable)
             case FetchStatus.NOT_FOUND:
                 if curated is not None:
-                    return Lookup(curated, (self._note(curated.id, f"{fetched.message}; the registry record stands"),))
+                    stands = f"{fetched.message}; {_layer_subject(layer)} record stands"
+                    return Lookup(curated, (self._note(curated.id, stands),))
                 suggestions = self._suggest(artifact, kind)
                 hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
                 finding = Finding(FindingKind.NOT_FOUND, Severity.WARNING, artifact, f"{fetched.message}{hint}")
@@ -310,9 +386,14 @@ class LayeredSource:
 
 
 def merge_curated(
-    curated: ArtifactFacts, declared: ArtifactFacts, registry: Registry, identifier: LicenseIdentifier
+    curated: ArtifactFacts,
+    declared: ArtifactFacts,
+    registry: Registry,
+    identifier: LicenseIdentifier,
+    layer: str = REGISTRY_LAYER,
 ) -> tuple[ArtifactFacts, list[Finding]]:
-    """The registry's facts, with the card's evidence beside them; disagreements as findings."""
+    """A curated layer's facts (the registry's or DPI's), with the card's evidence beside them;
+    disagreements as findings."""
     findings: list[Finding] = []
     parents = list(curated.parents)
 
@@ -332,13 +413,13 @@ def merge_curated(
                 Severity.WARNING,
                 curated.id,
                 f"{curated.id}: the card names {link.parent} as its {link.relation.value} parent "
-                "but the registry does not list it; the curated lineage is used",
+                f"but {_layer_subject(layer)} does not list it; the curated lineage is used",
             )
         )
     if declared.license_expression is not None and curated.license_expression is not None:
         card, registry_view = (
-            _license_set(declared.license_expression, identifier),
-            _license_set(curated.license_expression, identifier),
+            license_set(declared.license_expression, identifier),
+            license_set(curated.license_expression, identifier),
         )
         if card != registry_view:
             findings.append(
@@ -347,7 +428,7 @@ def merge_curated(
                     Severity.WARNING,
                     curated.id,
                     f"{curated.id}: the card declares {declared.declared_license or declared.license_expression!r} "
-                    f"but the registry (curated) says {curated.license_expression!r}; the registry is used",
+                    f"but {layer} says {curated.license_expression!r}; {_layer_subject(layer)} is used",
                 )
             )
     merged = replace(
@@ -360,7 +441,13 @@ def merge_curated(
     return merged, findings
 
 
-def _license_set(expression: str, identifier: LicenseIdentifier) -> frozenset[str]:
+def _layer_subject(layer: str) -> str:
+    """ "the registry (curated)" -> "the registry": the layer named again, in short."""
+    return layer.split(" (", 1)[0]
+
+
+def license_set(expression: str, identifier: LicenseIdentifier) -> frozenset[str]:
+    """The catalog ids (else the lower-cased names) an expression names: what two layers compare."""
     parts = [p.strip(" ()").lower() for p in _EXPRESSION_SPLIT.split(expression) if p.strip(" ()")]
     return frozenset((identifier.lookup_name(p) or p).lower() for p in parts)
 
@@ -378,6 +465,7 @@ def open_source(
         use_hub,
         settings.check_cards,
         lambda: _imported(settings),
+        lambda: _collection(settings, registry, identifier),
     )
 
 
@@ -411,5 +499,23 @@ def _imported(settings: HubSettings) -> DumpStore | None:
             if probe.execute("SELECT 1 FROM sqlite_master WHERE name = 'dump_artifacts'").fetchone() is None:
                 return None
         return DumpStore(database)
+    except (OSError, sqlite3.Error):
+        return None
+
+
+def _collection(settings: HubSettings, registry: Registry, identifier: LicenseIdentifier) -> CollectionLayer | None:
+    """The imported Data Provenance Collection, when `licaudit import` loaded one into this cache."""
+    import sqlite3
+
+    from licaudit.data_cache import default_cache_dir
+    from licaudit.sources.dpi.layer import CollectionLayer
+    from licaudit.sources.dpi.store import CollectionStore, has_collection
+    from licaudit.sources.dumps.store import DATABASE_NAME
+
+    database = (Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()) / DATABASE_NAME
+    try:
+        if not has_collection(database):
+            return None
+        return CollectionLayer(CollectionStore(database), registry, identifier)
     except (OSError, sqlite3.Error):
         return None
