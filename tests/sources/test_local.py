@@ -111,3 +111,14 @@ def test_the_license_section_declares_when_the_metadata_does_not(folder: Path) -
     result = CliRunner().invoke(app, ["trace", "./my-model", "--format", "json"])
     node = next(n for n in json.loads(result.stdout)["nodes"] if n["id"] == "./my-model")
     assert node["licenses"] == ["LicenseRef-licaudit-Stated-Research-Only"]
+
+
+def test_metadata_and_license_section_that_disagree_are_a_conflict(folder: Path) -> None:
+    (folder / "README.md").write_text(
+        "---\nlicense: apache-2.0\n---\n# M\n\n## License\n\nFor non-commercial research purposes only.\n"
+    )
+    result = CliRunner().invoke(app, ["trace", "./my-model", "--format", "json"])
+    doc = json.loads(result.stdout)
+    conflict = next(f for f in doc["findings"] if f["kind"] == "declared-license-conflict")
+    assert conflict["artifact"] == "./my-model" and "non-commercial research purposes only" in conflict["message"]
+    assert doc["verdicts"]["commercial"]["verdict"] == "forbidden"  # strict: the stricter reading binds
