@@ -47,6 +47,7 @@ _RESEARCH_ONLY = re.compile(
 class RestrictivePhrase:
     kind: TermKind  # NON_COMMERCIAL or RESEARCH_ONLY
     quote: str  # the phrase with a little context
+    words: str = ""  # the phrase alone
 
 
 def restrictive_phrases(text: str) -> list[RestrictivePhrase]:
@@ -56,7 +57,7 @@ def restrictive_phrases(text: str) -> list[RestrictivePhrase]:
     for kind, pattern in ((TermKind.NON_COMMERCIAL, _NON_COMMERCIAL), (TermKind.RESEARCH_ONLY, _RESEARCH_ONLY)):
         match = pattern.search(masked)
         if match is not None:
-            found.append(RestrictivePhrase(kind, _context(text, match.start(), match.end())))
+            found.append(RestrictivePhrase(kind, _context(text, match.start(), match.end()), match.group(0)))
     return found
 
 

@@ -20,6 +20,7 @@ from licaudit.terms.recognition.creative_commons import (
     parse_creative_commons,
 )
 from licaudit.terms.recognition.evidence import Combination, Method, Reading, Recognition, bounded_quote
+from licaudit.terms.recognition.license_data import license_text
 from licaudit.terms.recognition.name_index import NameIndex, Target
 from licaudit.terms.recognition.normalisation import fold_name, without_later
 from licaudit.terms.recognition.phrases import restrictive_phrases
@@ -107,9 +108,10 @@ class Recogniser:
             found = self.recognise_url(stripped)
             return Reading(text, (found,) if found is not None else ())
         if len(stripped) >= LONG_TEXT:
-            matched, share = self._text_match(stripped)
+            matched, share, own = self._text_match(stripped)
             if matched is not None and matched.confidence >= FULL_MATCH and share >= WHOLE_TEXT_SHARE:
-                return Reading(text, (matched,), Combination.ALL, self._restrictions(stripped, [matched]))
+                # A license text: only wording its known text lacks restricts (an added clause).
+                return Reading(text, (matched,), Combination.ALL, self._restrictions(stripped, [matched], own))
             prose = self._read_prose(stripped[:MAX_PROSE_CHARS])
             if matched is not None and matched.confidence < FULL_MATCH and prose.recognitions:
                 # The names the text states win over a partial match, except the license the text is a
@@ -163,7 +165,8 @@ class Recogniser:
         """A full license text: matched against ScanCode's texts with a score, else by catalog markers."""
         return self._text_match(text)[0]
 
-    def _text_match(self, text: str) -> tuple[Recognition | None, float]:
+    def _text_match(self, text: str) -> tuple[Recognition | None, float, str]:
+        """(the recognition, the share of the text that is that license, the license's own text folded)."""
         matched = match_text(text, cache_dir=self.cache_dir)
         if matched is not None:
             target = self.index._target_of(matched.known)
@@ -174,7 +177,7 @@ class Recogniser:
             )
             quote = bounded_quote(text[:200])
             found = _recognition(Target(target.license, target.known, Method.TEXT_MATCH, note), quote, matched.coverage)
-            return found, matched.share
+            return found, matched.share, _folded(license_text(matched.known))
         folded = " ".join(text.split()).lower()
         for needle, license_ in self._markers:
             if needle in folded:
@@ -182,8 +185,8 @@ class Recogniser:
                 marker = Recognition(
                     license_.id, license_.name, license_.category, Method.MARKER, 0.5, needle, note=note
                 )
-                return marker, 0.0
-        return None, 0.0
+                return marker, 0.0, ""
+        return None, 0.0, ""
 
     # -- prose ------------------------------------------------------------------------------------
 
@@ -235,13 +238,21 @@ class Recogniser:
                     position += 1
         return found
 
-    def _restrictions(self, text: str, found: list[Recognition]) -> tuple[Recognition, ...]:
+    def _restrictions(
+        self, text: str, found: list[Recognition], license_text: str | None = None
+    ) -> tuple[Recognition, ...]:
         """Restrictive wording no license found already stands for, and statements that the license is
-        unknown: both bind whichever license is chosen."""
+        unknown: both bind whichever license is chosen. Inside a matched license text (`license_text`,
+        folded), wording that text itself has is the license speaking, not an added restriction."""
         restrictions: list[Recognition] = []
         if not all(r.category in _RESTRICTIVE for r in found) or not found:
-            for phrase in restrictive_phrases(text)[:1]:  # one holds the verdict; its quote names the first
+            phrases = [
+                p for p in restrictive_phrases(text) if license_text is None or _folded(p.words) not in license_text
+            ]
+            for phrase in phrases[:1]:  # one holds the verdict; its quote names the first
                 restrictions.append(self._stated(_PHRASE_LICENSES[phrase.kind], phrase.quote, 1.0))
+        if license_text is not None:
+            return tuple(restrictions)  # "unknown" statements are prose; a license text has its own words
         unknown = _UNKNOWN_STATED.search(_MARKDOWN_LINK_TARGET.sub("", text).replace("[", "").replace("]", ""))
         unknown = unknown or (_DANGLING.search(text) if len(text) <= SHORT_PROSE else None)
         if unknown is not None:
@@ -305,6 +316,10 @@ def _recognition(target: Target, quote: str, confidence: float, note: str | None
         quote,
         note=note or target.note,
     )
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def _segments(text: str) -> list[tuple[int, str]]:

@@ -175,3 +175,18 @@ def test_case_and_punctuation_never_change_what_a_string_is(
     plain = [r.license_id for r in recogniser.read(name).everything]
     assert plain and None not in plain
     assert [r.license_id for r in recogniser.read(f"{wrap}{case(name)}{wrap}").everything] == plain
+
+
+@pytest.mark.parametrize(
+    ("scancode_name", "license_id"),
+    [
+        ("Llama 2 Community License Agreement 2023", "LicenseRef-Llama-2-Community"),
+        ("LLaMA License Agreement 2023", "LicenseRef-LLaMA-1-Research"),
+        ("OpenAI Terms of Use 20230314", "LicenseRef-OpenAI-Terms-2023"),
+    ],
+)
+def test_scancode_names_of_model_licenses_map_to_the_catalog(
+    recogniser: Recogniser, scancode_name: str, license_id: str
+) -> None:
+    (found,) = recogniser.read(scancode_name).recognitions
+    assert found.license_id == license_id
