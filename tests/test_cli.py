@@ -127,6 +127,19 @@ def test_registry_list_and_show(world_args: list[str]) -> None:
     assert RUNNER.invoke(app, ["registry", "show", "org/nope", *world_args]).exit_code == 2
 
 
+def test_registry_list_text_shows_whole_ids_one_record_a_line_in_80_columns() -> None:
+    from licaudit.knowledge import load_knowledge
+
+    result = RUNNER.invoke(app, ["registry", "list"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    records = load_knowledge().registry.records.values()
+    assert lines[0] == f"{len(records)} artifacts" and len(lines) == len(records) + 1
+    listed = {line.split()[0] for line in lines[1:]}
+    assert listed == {r.id for r in records}  # whole: never `beomi/KoAlpaca-llam…`
+    assert all("…" not in line for line in lines)
+
+
 def test_python_dash_m_runs_the_same_command(world_args: list[str]) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     proc = subprocess.run(

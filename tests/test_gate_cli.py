@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -370,6 +371,25 @@ def test_golden_reports_are_byte_identical_across_runs(golden_world: list[str], 
     compare_golden(golden, stdout)
 
 
+def test_golden_text_report_reads_in_an_80_column_log(golden_world: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, stdout, _ = gate(*golden_world)
+    assert code == 1
+    compare_golden("gate.txt", stdout)
+    lines = stdout.splitlines()
+    findings = [line for line in lines if re.match(r"^[\w./<>-]+:\d+:\d+: (error|warning|info|waived) [a-z-]+ ", line)]
+    assert findings and all(" unresolvable-reference " not in line for line in findings)
+    assert sum("known only at run time" in line for line in lines) == 1  # counted on one line
+    assert lines[-1].startswith("licaudit gate: FAILED · ")
+    _, listed, _ = gate(*golden_world, "--show-unresolved")
+    unresolved = [line for line in listed.splitlines() if " unresolvable-reference " in line]
+    assert unresolved == [
+        'train.py:11:49: warning unresolvable-reference f"org/{name}": AutoModelForCausalLM.from_pretrained('
+        'f"org/{name}") at train.py:11 loads a value known only at run time; name what it loads in the '
+        "`artifacts:` manifest (template org/{})"
+    ]
+
+
 def test_output_file_gets_the_same_report(golden_world: list[str], tmp_path: Path) -> None:
     _, stdout, _ = gate(*golden_world, "--format", "json")
     code, nothing, _ = gate(*golden_world, "--format", "json", "--output", str(tmp_path / "report.json"))
@@ -452,3 +472,15 @@ def test_check_passes_a_truthful_apache_card(tmp_path: Path) -> None:
     )
     result = RUNNER.invoke(app, ["check", str(folder), "--policy", "internal", *TODAY])
     assert result.exit_code == 0, result.stdout
+
+
+def test_golden_check_text_report_in_an_80_column_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_model(tmp_path / "my-model", "license: apache-2.0\n# our comment\ntags: [lora]\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    result = RUNNER.invoke(app, ["check", "my-model", "--policy", "commercial", *TODAY])
+    assert result.exit_code == 1
+    compare_golden("check.txt", result.stdout)
+    assert "README.md:1:1: error use-forbidden ./my-model: " in result.stdout
+    assert "corrected front matter (write it with --fix):" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("licaudit check: FAILED · ")

@@ -17,6 +17,7 @@ from licaudit.cli.options import (
     ReportFormat,
     ReportFormatOption,
     RulesOption,
+    ShowUnresolvedOption,
     TodayOption,
     command_source,
     load_knowledge_or_fail,
@@ -59,11 +60,13 @@ def _gate_run(
     return knowledge, policy.with_fail_on(Severity(fail_on.value) if fail_on else None), day
 
 
-def _gate_report(result: "GateResult", output_format: ReportFormat, output: Path | None) -> None:
+def _gate_report(
+    result: "GateResult", output_format: ReportFormat, output: Path | None, show_unresolved: bool = False
+) -> None:
     if output_format is ReportFormat.TEXT:
         from licaudit.reports.gate_text import render_gate_text
 
-        emit_rendered(lambda console: render_gate_text(result, console), output)
+        emit_rendered(lambda console: render_gate_text(result, console, show_unresolved), output)
     elif output_format is ReportFormat.JSON:
         from licaudit.reports.gate_json import render_gate_json
 
@@ -90,22 +93,38 @@ def gate(
     rules: RulesOption = None,
     registry: RegistryOption = None,
     offline: OfflineOption = False,
+    show_unresolved: ShowUnresolvedOption = False,
+    hf_cache: Annotated[
+        bool,
+        typer.Option(
+            "--hf-cache",
+            help="Gate every model and dataset in the local Hugging Face cache (HF_HUB_CACHE) instead of the "
+            "repository's code; PATH is where the policy is looked for.",
+        ),
+    ] = False,
 ) -> None:
     """Find the models and datasets a repository uses and check them against the policy."""
     from licaudit.errors import LicauditError
-    from licaudit.gate import gate_repository
+    from licaudit.gate import gate_hf_cache, gate_repository
     from licaudit.sources.hub.settings import HubSettings
+    from licaudit.sources.local.hf_cache import default_cache_folder
 
     if not path.is_dir():
         fail(f"{path} is not a directory")
+    cache = default_cache_folder()
+    if hf_cache and not cache.is_dir():
+        fail(f"no Hugging Face cache at {cache} (set HF_HUB_CACHE or HF_HOME)")
     knowledge, run_policy, day = _gate_run(path, policy, fail_on, today, rules, registry)
     hub = HubSettings(offline=offline)
     try:
         with command_source(knowledge, hub) as source:
-            result = gate_repository(path, run_policy, knowledge, day, hub=hub, source=source)
+            if hf_cache:
+                result = gate_hf_cache(cache, run_policy, knowledge, day, hub=hub, source=source)
+            else:
+                result = gate_repository(path, run_policy, knowledge, day, hub=hub, source=source)
     except LicauditError as error:
         fail(str(error))
-    _gate_report(result, output_format, output)
+    _gate_report(result, output_format, output, show_unresolved)
 
 
 @app.command()
@@ -120,6 +139,7 @@ def check(
     rules: RulesOption = None,
     registry: RegistryOption = None,
     offline: OfflineOption = False,
+    show_unresolved: ShowUnresolvedOption = False,
 ) -> None:
     """Pre-release check: resolve a model folder's lineage and check what its card declares."""
     from licaudit.errors import LicauditError
@@ -138,4 +158,4 @@ def check(
                 result = check_model_folder(folder, run_policy, knowledge, day, hub=hub, source=source)
     except (LicauditError, OSError) as error:
         fail(str(error))
-    _gate_report(result, output_format, output)
+    _gate_report(result, output_format, output, show_unresolved)

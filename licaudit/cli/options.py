@@ -69,6 +69,12 @@ TodayOption = Annotated[
     typer.Option("--today", help="Date for waiver expiry, YYYY-MM-DD (default: today, UTC).", show_default=False),
 ]
 ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")]
+ShowUnresolvedOption = Annotated[
+    bool,
+    typer.Option(
+        "--show-unresolved", help="List each reference known only at run time (text report; counted otherwise)."
+    ),
+]
 
 
 def load_knowledge_or_fail(rules: Path | None, registry: Path | None) -> "Knowledge":

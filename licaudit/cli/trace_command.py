@@ -65,6 +65,9 @@ def trace(
     cache_ttl: Annotated[
         float, typer.Option("--cache-ttl", min=0.0, help="Hours a cached Hub answer stays fresh.")
     ] = 168.0,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Text report: add each term's quoted clause and its source.")
+    ] = False,
 ) -> None:
     """Trace an artifact's lineage and decide what its effective terms allow."""
     from licaudit.sources.hub.settings import HubSettings
@@ -84,7 +87,7 @@ def trace(
     else:
         from licaudit.reports.terminal import render_terminal
 
-        emit_rendered(lambda console: render_terminal(result, console, use), output)
+        emit_rendered(lambda console: render_terminal(result, console, use, explain), output)
     exit_for_verdict(result.verdict(use).verdict, result.incomplete)
 
 

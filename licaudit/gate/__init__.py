@@ -7,6 +7,7 @@ The plain Python API for CI, pre-release checks and training-run plugins:
     if not result.passed: ...
 """
 
+from licaudit.gate.cache_gate import gate_hf_cache
 from licaudit.gate.repository import (
     ArtifactOutcome,
     ArtifactStatus,
@@ -29,6 +30,7 @@ __all__ = [
     "check_model_folder",
     "default_today",
     "gate_artifacts",
+    "gate_hf_cache",
     "gate_repository",
     "judge_trace",
     "resolve_policy",

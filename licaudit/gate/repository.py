@@ -23,7 +23,7 @@ from licaudit.artifact_ref import RefKind, parse_ref, ref_key
 from licaudit.artifacts import ArtifactId, ArtifactKind
 from licaudit.errors import SourceUnreachableError, UnknownArtifactError
 from licaudit.findings import Finding, FindingKind, Severity
-from licaudit.gate.scanner import Reference, ReferenceKind, SkippedFile, scan_repository
+from licaudit.gate.scanner import Reference, ReferenceKind, SkippedFile, reference_order, scan_repository
 from licaudit.knowledge import Knowledge, load_knowledge
 from licaudit.lineage.build import Resolver
 from licaudit.locations import Location
@@ -81,6 +81,7 @@ class GateResult:
     artifacts: tuple[ArtifactOutcome, ...]
     findings: tuple[GateFinding, ...]
     card: CardCheck | None = field(default=None, kw_only=True)
+    produced: tuple[Reference, ...] = field(default=(), kw_only=True)  # outputs the repository writes: never gated
 
     @property
     def refusals(self) -> tuple[str, ...]:
@@ -171,8 +172,8 @@ def gate_repository(
         )
         for entry in policy.artifacts
     ]
-    references = sorted([*scan.references, *manifest])
-    return evaluate_references(
+    references = sorted([*scan.references, *manifest], key=reference_order)
+    result = evaluate_references(
         "gate",
         root.as_posix(),
         references,
@@ -184,6 +185,7 @@ def gate_repository(
         hub,
         source=source,
     )
+    return replace(result, produced=scan.produced)
 
 
 def evaluate_references(

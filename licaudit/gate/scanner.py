@@ -1,76 +1,69 @@
-"""What a repository uses: model and dataset references found in Python code and training configs.
+"""What a repository uses: the model and dataset references in its code, notebooks, scripts and configs.
 
-Python is read with `ast` (never regex): the loaders of transformers, datasets, huggingface_hub,
-sentence-transformers and peft, with string literals, module-level constants, concatenations and
-constant-only f-strings resolved. A reference whose value is only known at run time (a
-function argument, an f-string over a variable) is kept as unresolvable, with its source text.
-Training configs (axolotl, TRL, LLaMA-Factory; YAML or JSON) are read for the keys they use.
+Each kind of file has its reader beside this module: Python (python_code), notebooks (notebooks),
+shell scripts, Makefiles and Dockerfiles (shell_commands), docker-compose files (compose_files),
+training configs (training_configs) and evaluation-harness tasks (eval_tasks). Once every file is read,
+the names that travel between files are resolved here: constants imported from another module of the
+repository and LLaMA-Factory's short dataset names. A reference to something the repository itself
+writes or publishes (`push_to_hub`, `hub_model_id`, `output_dir`) is reported apart, as `produced`.
 """
 
 from __future__ import annotations
 
 import ast
-import bisect
 import json
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
-import yaml
-
 from licaudit.artifact_ref import is_hub_id
+from licaudit.gate.compose_files import is_compose_file, scan_compose_text
+from licaudit.gate.eval_tasks import is_task_template
+from licaudit.gate.notebooks import scan_notebook_text
+from licaudit.gate.python_code import PythonReader
+from licaudit.gate.reference_keys import hub_value
+from licaudit.gate.references import (
+    FileScan,
+    PendingName,
+    Reference,
+    ReferenceKind,
+    ShortName,
+    SkippedFile,
+    reference_order,
+)
+from licaudit.gate.shell_commands import scan_shell_text
+from licaudit.gate.training_configs import DATASET_KEYS, MODEL_KEYS, scan_config_text
 from licaudit.locations import Location
 
-try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+__all__ = [
+    "DATASET_KEYS",
+    "MODEL_KEYS",
+    "Location",
+    "Reference",
+    "ReferenceKind",
+    "RepositoryScan",
+    "SkippedFile",
+    "is_hub_id",
+    "reference_order",
+    "scan_config_file",
+    "scan_python_file",
+    "scan_python_source",
+    "scan_repository",
+]
 
 MAX_SOURCE_BYTES = 5_000_000
 MAX_CONFIG_BYTES = 1_000_000
+MAX_NOTEBOOK_BYTES = 20_000_000  # notebooks carry their outputs (images): larger than the code in them
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache"}
-    | {".ruff_cache", ".pytest_cache", "site-packages", "build", "dist", ".eggs"}
+    | {".ruff_cache", ".pytest_cache", "site-packages", "build", "dist", ".eggs", ".ipynb_checkpoints"}
 )
-# A Hub id: `name` or `owner/name`; anything else (a local path, a URL) is not a Hub reference.
-# `load_dataset("json", data_files=...)` and friends load local files, not a Hub dataset.
-_BUILDER_NAMES = frozenset({"json", "csv", "parquet", "text", "arrow", "imagefolder", "audiofolder", "pandas", "sql"})
 _CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
-_TRIGGERS = (
-    "from_pretrained",
-    "pipeline",
-    "load_dataset",
-    "hf_hub_download",
-    "snapshot_download",
-    "SentenceTransformer",
-    "Trainer",
-)
-_TRIGGER_PATTERN = re.compile("|".join(_TRIGGERS))
-
-
-class ReferenceKind(StrEnum):
-    MODEL = "model"
-    DATASET = "dataset"
-
-
-@dataclass(frozen=True, order=True)
-class Reference:
-    """One place that loads a model or dataset. `artifact` is None when it cannot be known statically."""
-
-    location: Location
-    kind: ReferenceKind
-    artifact: str | None
-    via: str  # what references it: `AutoModel.from_pretrained`, `axolotl base_model`, `manifest`, ...
-    expression: str | None = None  # the source text, kept when the value is not a static string
-
-
-@dataclass(frozen=True, order=True)
-class SkippedFile:
-    location: Location
-    message: str
+_SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".slurm", ".sbatch")
+_MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
+_POLICY_FILES = frozenset({"licaudit.yaml", "licaudit.yml"})
+PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -79,43 +72,96 @@ class RepositoryScan:
     references: tuple[Reference, ...]
     skipped: tuple[SkippedFile, ...]
     files_read: int
+    produced: tuple[Reference, ...] = ()  # what the repository writes or publishes: outputs, never uses
 
 
-PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves
+def file_dialect(name: str) -> str | None:
+    """Which reader a file needs, by its name; None for files that cannot name an artifact."""
+    if name.endswith(".py"):
+        return "python"
+    if name.endswith(".ipynb"):
+        return "notebook"
+    if name in _POLICY_FILES:
+        return None
+    if name.endswith(_CONFIG_SUFFIXES):
+        return "compose" if is_compose_file(name) else "config"
+    if is_task_template(name):
+        return "config"
+    if name.endswith(_SHELL_SUFFIXES):
+        return "shell"
+    if name in _MAKEFILES or name.endswith(".mk"):
+        return "make"
+    if name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") or name.endswith(".dockerfile"):
+        return "docker"
+    return None
 
 
 def scan_repository(root: Path, exclude: frozenset[str] = frozenset(), workers: int | None = None) -> RepositoryScan:
     """Every reference under `root`, sorted by file and line; unreadable or unparsable files are skipped.
 
-    `workers > 1` parses large repositories in that many processes (`ast.parse` holds the GIL). It
-    is off by default: on a loaded 2-core machine it measured no faster (benchmarks/bench_gate.py
-    times both). The result is sorted, so it never depends on the number of workers.
+    `workers > 1` reads large repositories in that many processes (`ast.parse` holds the GIL). It is
+    off by default: on a loaded 2-core machine it measured no faster (benchmarks/bench_gate.py times
+    both). The result is sorted, so it never depends on the number of workers.
     """
-    paths = [p for p in _walk(root, exclude) if p.suffix == ".py" or p.name not in ("licaudit.yaml", "licaudit.yml")]
-    jobs = [(str(p), p.relative_to(root).as_posix()) for p in paths]
+    jobs = [(str(p), p.relative_to(root).as_posix()) for p in _walk(root, exclude)]
     workers = workers or 1
-    results: list[tuple[list[Reference], SkippedFile | None]] = []
     if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
         results = _scan_in_parallel(jobs, workers)
     else:
         results = [_scan_file(job) for job in jobs]
-    references = [r for found, _ in results for r in found]
-    skipped = [problem for _, problem in results if problem is not None]
-    return RepositoryScan(str(root), tuple(sorted(references)), tuple(sorted(skipped)), len(jobs))
+    return _combine(root, [relative for _, relative in jobs], results)
 
 
-def _scan_file(job: tuple[str, str]) -> tuple[list[Reference], SkippedFile | None]:
+def _combine(root: Path, files: list[str], results: list[FileScan]) -> RepositoryScan:
+    references = [r for found in results for r in found.references]
+    references += _resolve_imports(files, results)
+    references += _resolve_short_names(root, [s for found in results for s in found.short_names])
+    produced = [r for found in results for r in found.produced]
+    outputs = {o for found in results for o in found.local_outputs} | {
+        r.artifact.lower() for r in produced if r.artifact is not None
+    }
+    uses = []
+    for reference in references:
+        name = (reference.artifact or "").lower()
+        if reference.artifact is not None and (name in outputs or name.strip("./") in outputs):
+            produced.append(reference)  # the repository writes it, then reads it back: an output
+        else:
+            uses.append(reference)
+    skipped = [found.skipped for found in results if found.skipped is not None]
+    return RepositoryScan(
+        str(root),
+        tuple(sorted(set(uses), key=reference_order)),
+        tuple(sorted(skipped)),
+        len(files),
+        tuple(sorted(set(produced), key=reference_order)),
+    )
+
+
+def _scan_file(job: tuple[str, str]) -> FileScan:
     path, relative = Path(job[0]), job[1]
-    if path.suffix == ".py":
-        return scan_python_file(path, relative)
-    return scan_config_file(path, relative)
+    dialect = file_dialect(path.name)
+    limit = {"python": MAX_SOURCE_BYTES, "notebook": MAX_NOTEBOOK_BYTES}.get(dialect or "", MAX_CONFIG_BYTES)
+    text, problem = _read(path, relative, limit)
+    if text is None:
+        found = FileScan()
+        found.skipped = problem
+        return found
+    if dialect == "python":
+        return read_python_source(text, relative)
+    if dialect == "notebook":
+        return scan_notebook_text(text, relative)
+    if dialect == "compose":
+        return scan_compose_text(text, relative)
+    if dialect in ("shell", "make", "docker"):
+        return scan_shell_text(text, relative, dialect)
+    return scan_config_text(text, relative, relative if relative.endswith(_CONFIG_SUFFIXES) else "x.yaml", path)
 
 
-def _scan_chunk(jobs: list[tuple[str, str]]) -> list[tuple[list[Reference], SkippedFile | None]]:
+def _scan_chunk(jobs: list[tuple[str, str]]) -> list[FileScan]:
     return [_scan_file(job) for job in jobs]
 
 
-def _scan_in_parallel(jobs: list[tuple[str, str]], workers: int) -> list[tuple[list[Reference], SkippedFile | None]]:
+def _scan_in_parallel(jobs: list[tuple[str, str]], workers: int) -> list[FileScan]:
     import concurrent.futures
     import multiprocessing
 
@@ -133,7 +179,7 @@ def _walk(root: Path, exclude: frozenset[str]) -> Iterator[Path]:
     found: list[Path] = []
     for top, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and d not in exclude and not d.startswith(".")]
-        found += [Path(top) / n for n in names if n.endswith((".py", *_CONFIG_SUFFIXES))]
+        found += [Path(top) / n for n in names if file_dialect(n) is not None]
     yield from sorted(found)
 
 
@@ -153,6 +199,27 @@ def _read(path: Path, relative: str, limit: int) -> tuple[str | None, SkippedFil
 # --- Python -----------------------------------------------------------------------------------
 
 
+def read_python_source(text: str, relative: str) -> FileScan:
+    try:
+        tree = ast.parse(text, filename=relative)
+    except SyntaxError as error:
+        found = FileScan()
+        where = Location(relative, error.lineno or 1, error.offset or 1)
+        found.skipped = SkippedFile(where, f"syntax error: {error.msg}; file skipped, the rest was checked")
+        return found
+    except (ValueError, RecursionError, MemoryError) as error:
+        found = FileScan()
+        found.skipped = SkippedFile(Location(relative, 1), f"cannot parse ({type(error).__name__}); file skipped")
+        return found
+    return PythonReader(relative, text, tree).scan()
+
+
+def scan_python_source(text: str, relative: str) -> tuple[list[Reference], SkippedFile | None]:
+    """One Python file on its own: its references (names imported from other files stay unresolved)."""
+    found = read_python_source(text, relative)
+    return sorted(found.references, key=reference_order), found.skipped
+
+
 def scan_python_file(path: Path, relative: str) -> tuple[list[Reference], SkippedFile | None]:
     text, problem = _read(path, relative, MAX_SOURCE_BYTES)
     if text is None:
@@ -160,304 +227,110 @@ def scan_python_file(path: Path, relative: str) -> tuple[list[Reference], Skippe
     return scan_python_source(text, relative)
 
 
-def scan_python_source(text: str, relative: str) -> tuple[list[Reference], SkippedFile | None]:
-    try:
-        tree = ast.parse(text, filename=relative)
-    except SyntaxError as error:
-        where = Location(relative, error.lineno or 1, error.offset or 1)
-        return [], SkippedFile(where, f"syntax error: {error.msg}; file skipped, the rest was checked")
-    except (ValueError, RecursionError, MemoryError) as error:
-        return [], SkippedFile(Location(relative, 1), f"cannot parse ({type(error).__name__}); file skipped")
-    if not any(trigger in text for trigger in _TRIGGERS):
-        return [], None
-    scanner = _PythonScanner(relative, text, _module_constants(tree))
-    scanner.scan(tree, _candidate_lines(text))
-    return scanner.references, None
-
-
-def _candidate_lines(text: str) -> list[int]:
-    """1-based lines that mention a loader: only subtrees spanning one of them are walked."""
-    lines: list[int] = []
-    line, position = 1, 0
-    for match in _TRIGGER_PATTERN.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        if not lines or lines[-1] != line:
-            lines.append(line)
-    return lines
-
-
-def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
-    """Top-level `NAME = <expr>` assignments (the last one wins, as at import time)."""
-    constants: dict[str, ast.expr] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            constants[node.targets[0].id] = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            constants[node.target.id] = node.value
-    return constants
-
-
-class _Unresolved(Exception):
-    pass
-
-
-class _PythonScanner:
-    def __init__(self, relative: str, text: str, constants: dict[str, ast.expr]) -> None:
-        self.relative = relative
-        self.text = text
-        self.lines = text.splitlines()
-        self.constants = constants
-        self.references: list[Reference] = []
-
-    def scan(self, tree: ast.AST, candidates: list[int]) -> None:
-        """Walk only the subtrees whose lines include a candidate line (a tenth of a file, typically)."""
-        stack = [tree]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ast.Call):
-                self._match(node)
-            for child in ast.iter_child_nodes(node):
-                start = getattr(child, "lineno", None)
-                if start is not None:
-                    end = getattr(child, "end_lineno", None) or start
-                    index = bisect.bisect_left(candidates, start)
-                    if index == len(candidates) or candidates[index] > end:
-                        continue
-                stack.append(child)
-        self.references.sort()
-
-    def _match(self, node: ast.Call) -> None:
-        name, receiver = _callee(node.func)
-        via = f"{receiver}.{name}" if receiver else name
-        if name == "from_pretrained":
-            if receiver == "PeftModel" or receiver.startswith("PeftModelFor"):
-                self._take(node, via, ReferenceKind.MODEL, 1, "model_id")  # arg 0 is the base model object
-            else:
-                self._take(node, via, ReferenceKind.MODEL, 0, "pretrained_model_name_or_path")
-        elif name == "pipeline":
-            self._take(node, via, ReferenceKind.MODEL, 1, "model", optional=True)
-        elif name == "load_dataset":
-            self._take(node, via, ReferenceKind.DATASET, 0, "path")
-        elif name in ("hf_hub_download", "snapshot_download"):
-            kind = ReferenceKind.DATASET if _keyword_text(node, "repo_type") == "dataset" else ReferenceKind.MODEL
-            self._take(node, via, kind, 0, "repo_id")
-        elif name in ("SentenceTransformer", "CrossEncoder"):
-            self._take(node, via, ReferenceKind.MODEL, 0, "model_name_or_path", optional=True)
-        elif name.endswith("Trainer"):
-            self._take(node, via, ReferenceKind.MODEL, None, "model", only_text=True)
-
-    def _take(
-        self,
-        node: ast.Call,
-        via: str,
-        kind: ReferenceKind,
-        position: int | None,
-        keyword: str,
-        optional: bool = False,
-        only_text: bool = False,
-    ) -> None:
-        value: ast.expr | None = None
-        for item in node.keywords:
-            if item.arg == keyword:
-                value = item.value
-        if value is None and position is not None and len(node.args) > position:
-            value = node.args[position]
-        if value is None or isinstance(value, ast.Starred):
-            return
-        location = Location(self.relative, value.lineno, self._column(value))
-        try:
-            text = self._resolve(value)
-        except _Unresolved:
-            # `pipeline(model=model)`, `Trainer(model=model)`: the argument may be an object, not a name.
-            # Only a value that is plainly text (an f-string, a concatenation) is then reported.
-            if only_text or (optional and not isinstance(value, (ast.JoinedStr, ast.BinOp))):
-                return
-            source = ast.get_source_segment(self.text, value) or ast.unparse(value)
-            self.references.append(Reference(location, kind, None, via, source[:200]))
-            return
-        if text is None:
-            return
-        if kind is ReferenceKind.DATASET and text in _BUILDER_NAMES:
-            return
-        if not is_hub_id(text):
-            return  # a local path or URL: not a Hub artifact
-        self.references.append(Reference(location, kind, text, via))
-
-    def _column(self, node: ast.expr) -> int:
-        line = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
-        return len(line.encode("utf-8")[: node.col_offset].decode("utf-8", errors="replace")) + 1
-
-    def _resolve(self, node: ast.expr, depth: int = 0) -> str | None:
-        """The string value, None when it is not a string at all, `_Unresolved` when unknowable."""
-        if depth > 20:
-            raise _Unresolved
-        if isinstance(node, ast.Constant):
-            return node.value if isinstance(node.value, str) else None
-        if isinstance(node, ast.Name):
-            if node.id in self.constants:
-                return self._resolve(self.constants[node.id], depth + 1)
-            raise _Unresolved
-        if isinstance(node, ast.JoinedStr):
-            parts: list[str] = []
-            for part in node.values:
-                if isinstance(part, ast.FormattedValue):
-                    if part.conversion != -1 or part.format_spec is not None:
-                        raise _Unresolved
-                    value = self._resolve(part.value, depth + 1)
-                else:
-                    value = self._resolve(part, depth + 1)
-                if value is None:
-                    raise _Unresolved
-                parts.append(value)
-            return "".join(parts)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self._resolve(node.left, depth + 1), self._resolve(node.right, depth + 1)
-            if left is None or right is None:
-                raise _Unresolved
-            return left + right
-        raise _Unresolved
-
-
-def _callee(func: ast.expr) -> tuple[str, str]:
-    """(`from_pretrained`, `AutoModelForCausalLM`) for `transformers.AutoModelForCausalLM.from_pretrained`."""
-    if isinstance(func, ast.Name):
-        return func.id, ""
-    if isinstance(func, ast.Attribute):
-        receiver = func.value
-        if isinstance(receiver, ast.Name):
-            return func.attr, receiver.id
-        if isinstance(receiver, ast.Attribute):
-            return func.attr, receiver.attr
-        return func.attr, ""
-    return "", ""
-
-
-def _keyword_text(node: ast.Call, keyword: str) -> str | None:
-    for item in node.keywords:
-        if item.arg == keyword and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str):
-            return item.value.value
-    return None
-
-
-# --- training configs -------------------------------------------------------------------------
-
-# Keys that name a model in axolotl, TRL and LLaMA-Factory configs.
-MODEL_KEYS = frozenset(
-    {"base_model", "base_model_config", "model_name_or_path", "model_name", "model_id", "tokenizer_name_or_path"}
-    | {"tokenizer_config", "adapter_name_or_path", "lora_model_dir", "reward_model_path", "ref_model"}
-)
-DATASET_KEYS = frozenset(
-    {"dataset_name", "dataset", "datasets", "test_datasets", "eval_dataset", "pretraining_dataset"}
-)
-
-
 def scan_config_file(path: Path, relative: str) -> tuple[list[Reference], SkippedFile | None]:
     text, problem = _read(path, relative, MAX_CONFIG_BYTES)
     if text is None:
         return [], problem
-    if not any(key in text for key in (*MODEL_KEYS, *DATASET_KEYS)):
-        return [], None  # not a training config: not worth a parse
-    if path.suffix == ".json":
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return [], None  # a JSON file that is not a training config is none of our business
-        return _config_references(data, relative, _json_line_finder(text), "json"), None
+    return scan_config_text(text, relative, path=path).references, None
+
+
+# --- names that travel between files ----------------------------------------------------------
+
+
+def _resolve_imports(files: list[str], results: list[FileScan]) -> list[Reference]:
+    """`from training.consts import MODEL`: the constant, read from that module of the repository.
+    A name no module of the repository defines as a string stays unresolvable (and is reported)."""
+    pending = [p for found in results for p in found.pending]
+    if not pending:
+        return []
+    exports = {relative: found.exports for relative, found in zip(files, results, strict=True) if found.exports}
+    modules = _module_index([f for f in files if f.endswith(".py")])
+    found: list[Reference] = []
+    for name in pending:
+        value = None
+        for module in _module_candidates(name):
+            relative = modules.get(module)
+            if relative is not None:
+                value = exports.get(relative, {}).get(name.name)
+                if value is None and f"{module}.{name.name}" in modules:
+                    break  # `from package import submodule`: a module, not a value
+                break
+        artifact = hub_value(value, name.kind, bare=True) if value is not None else None
+        if artifact is not None:
+            found.append(Reference(name.location, name.kind, artifact, name.via))
+        else:
+            found.append(Reference(name.location, name.kind, None, name.via, f"{name.name} (from {name.module})"))
+    return found
+
+
+def _module_candidates(name: PendingName) -> list[str]:
+    if name.level == 0:
+        return [name.module]
+    package = name.importer.split("/")[:-1]
+    if name.level > 1:
+        package = package[: len(package) - (name.level - 1)]
+    base = ".".join(package)
+    return [".".join(p for p in (base, name.module) if p)]
+
+
+def _module_index(files: list[str]) -> dict[str, str]:
+    """Dotted module names -> file. A file is also known by each shorter suffix of its dotted name
+    (`src/pkg/consts.py` as `pkg.consts`) when no other file claims that suffix."""
+    index: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for relative in files:
+        parts = relative[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        for start in range(len(parts)):
+            dotted = ".".join(parts[start:])
+            if not dotted:
+                continue
+            if start == 0:
+                index[dotted] = relative
+            elif dotted in index and index[dotted] != relative:
+                ambiguous.add(dotted)
+            else:
+                index.setdefault(dotted, relative)
+    for dotted in ambiguous:
+        if "/".join(dotted.split(".")) + ".py" != index[dotted]:
+            index.pop(dotted, None)
+    return index
+
+
+def _resolve_short_names(root: Path, names: list[ShortName]) -> list[Reference]:
+    """LLaMA-Factory dataset names, through its `dataset_info.json`: `hf_hub_url` entries are Hub
+    datasets, `file_name` entries local files. A name the repository's dataset_info.json lacks stays
+    unresolvable; without that file (LLaMA-Factory installed, not vendored) the names are not looked up."""
+    tables: dict[str, dict[str, object] | None] = {}
+    found: list[Reference] = []
+    for name in names:
+        if name.dataset_dir not in tables:
+            tables[name.dataset_dir] = _dataset_info(root, name.dataset_dir)
+        table = tables[name.dataset_dir]
+        if table is None:
+            continue  # LLaMA-Factory is a dependency here: its own names are local demo data, or unknowable
+        entry = table.get(name.name)
+        if isinstance(entry, dict):
+            url = entry.get("hf_hub_url")
+            if isinstance(url, str):
+                artifact = hub_value(url, ReferenceKind.DATASET, bare=True)
+                if artifact is not None:
+                    found.append(Reference(name.location, ReferenceKind.DATASET, artifact, f"{name.via} ({name.name})"))
+            continue  # a local file (file_name, script_url, ...): nothing to gate
+        expression = f"{name.name} (no entry in {name.dataset_dir}/dataset_info.json)"
+        found.append(Reference(name.location, ReferenceKind.DATASET, None, name.via, expression))
+    return found
+
+
+def _dataset_info(root: Path, dataset_dir: str) -> dict[str, object] | None:
+    folder = (root / dataset_dir).resolve()
+    if not folder.is_relative_to(root.resolve()):
+        return None  # never read outside the repository
+    path = folder / "dataset_info.json"
     try:
-        node = yaml.compose(text, Loader=_Loader)
-    except (yaml.YAMLError, RecursionError):
-        return [], None
-    if node is None:
-        return [], None
-    return _yaml_references(node, relative), None
-
-
-def _config_tool(keys: set[str]) -> str:
-    if "base_model" in keys or "lora_model_dir" in keys:
-        return "axolotl"
-    if "template" in keys or "finetuning_type" in keys or "stage" in keys:
-        return "llama-factory"
-    return "config"
-
-
-def _yaml_references(root: yaml.Node, relative: str) -> list[Reference]:
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
-    tool = _config_tool(keys)
-    found: list[Reference] = []
-    seen: set[int] = set()  # an alias is the same node object: visit it once, so a YAML bomb cannot expand
-    for key_node, value in root.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            continue
-        key = key_node.value
-        if key in MODEL_KEYS:
-            found += _yaml_values(value, relative, ReferenceKind.MODEL, f"{tool} {key}", seen)
-        elif key in DATASET_KEYS:
-            found += _yaml_values(value, relative, ReferenceKind.DATASET, f"{tool} {key}", seen)
-    return found
-
-
-def _yaml_values(node: yaml.Node, relative: str, kind: ReferenceKind, via: str, seen: set[int]) -> list[Reference]:
-    found: list[Reference] = []
-    if id(node) in seen or len(seen) > 100_000:
-        return found
-    seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
-        location = Location(relative, node.start_mark.line + 1, node.start_mark.column + 1)
-        # LLaMA-Factory: `dataset: alpaca_en,identity` names entries of its dataset_info.json, not Hub ids.
-        for name in (p.strip() for p in node.value.split(",")) if "," in node.value else [node.value.strip()]:
-            bare_model = kind is ReferenceKind.MODEL and name.lower() not in ("null", "none")
-            if is_hub_id(name) and ("/" in name or bare_model):
-                found.append(Reference(location, kind, name, via))
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found += _yaml_values(item, relative, kind, via, seen)
-    elif isinstance(node, yaml.MappingNode):
-        # axolotl: `datasets: - path: tatsu-lab/alpaca`
-        for key_node, value in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value in ("path", "name", "repo_id"):
-                found += _yaml_values(value, relative, kind, via, seen)
-    return found
-
-
-def _json_line_finder(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        for match in re.finditer(r'"([^"\\]+)"', line):
-            lines.setdefault(match.group(1), number)
-    return lines
-
-
-def _config_references(data: object, relative: str, lines: dict[str, int], _suffix: str) -> list[Reference]:
-    if not isinstance(data, dict):
-        return []
-    tool = _config_tool(set(data))
-    found: list[Reference] = []
-    for key, value in data.items():
-        if key in MODEL_KEYS:
-            found += _json_values(value, relative, lines, ReferenceKind.MODEL, f"{tool} {key}")
-        elif key in DATASET_KEYS:
-            found += _json_values(value, relative, lines, ReferenceKind.DATASET, f"{tool} {key}")
-    return found
-
-
-def _json_values(value: object, relative: str, lines: dict[str, int], kind: ReferenceKind, via: str) -> list[Reference]:
-    if isinstance(value, str):
-        names = [p.strip() for p in value.split(",")]
-        return [
-            Reference(Location(relative, lines.get(value, 1)), kind, name, via)
-            for name in names
-            if is_hub_id(name) and ("/" in name or kind is ReferenceKind.MODEL)
-        ]
-    if isinstance(value, list):
-        return [r for item in value[:1000] for r in _json_values(item, relative, lines, kind, via)]
-    if isinstance(value, dict):
-        return [
-            r
-            for k in ("path", "name", "repo_id")
-            if k in value
-            for r in _json_values(value[k], relative, lines, kind, via)
-        ]
-    return []
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_CONFIG_BYTES else None
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

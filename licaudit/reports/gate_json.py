@@ -62,7 +62,7 @@ def fingerprint(finding: GateFinding, location: Location | None) -> str:
 def gate_document(result: GateResult) -> dict[str, Any]:
     policy = result.policy
     counts = {s.value: sum(1 for f in result.findings if f.severity is s and f.waiver is None) for s in Severity}
-    return {
+    document = {
         "schema": GATE_SCHEMA,
         "schema_version": GATE_SCHEMA_VERSION,
         "tool": {"name": "licaudit", "version": __version__},
@@ -110,6 +110,9 @@ def gate_document(result: GateResult) -> dict[str, Any]:
             "corrected_front_matter": result.card.corrected_front_matter,
         },
     }
+    if result.produced:  # an extension: absent when empty, so reports without outputs keep their bytes
+        document["produces"] = [_reference(r) for r in result.produced]
+    return document
 
 
 def _location(location: Location) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from licaudit.knowledge import Knowledge
@@ -29,17 +28,20 @@ def registry_list_document(records: list[ArtifactFacts], knowledge: Knowledge) -
 
 
 def render_registry_list(records: list[ArtifactFacts], knowledge: Knowledge, console: Console) -> None:
-    table = Table(title=f"{len(records)} artifacts")
-    table.add_column("id")
-    table.add_column("kind")
-    table.add_column("license", overflow="fold")
-    table.add_column("parents", overflow="fold")
-    for entry in registry_list_document(records, knowledge):
+    """One record a line, ids whole (never cut to a column): `id  kind  license  <- relation parent, ...`."""
+    entries = registry_list_document(records, knowledge)
+    width = min(max((len(clean_text(e["id"])) for e in entries), default=0), 64)
+    console.print(Text(f"{len(records)} artifacts", style="bold"), soft_wrap=True)
+    for entry in entries:
         parents = ", ".join(f"{p['relation']} {p['id']}" for p in entry["parents"])
-        table.add_row(
-            Text(clean_text(entry["id"])), entry["kind"], Text(clean_text(entry["license"])), Text(clean_text(parents))
+        line = Text.assemble(
+            (clean_text(entry["id"]).ljust(width), "bold"),
+            f"  {entry['kind']:<8} ",
+            (clean_text(entry["license"]), "blue"),
         )
-    console.print(table)
+        if parents:
+            line.append(f"  <- {clean_text(parents)}", style="dim")
+        console.print(line, soft_wrap=True, highlight=False)
 
 
 def record_document(record: ArtifactFacts, knowledge: Knowledge, layer: str = "registry") -> dict[str, Any]:

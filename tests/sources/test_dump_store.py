@@ -79,6 +79,17 @@ def test_card_metadata_becomes_licenses_and_typed_edges(tmp_path: Path) -> None:
         assert dataset is not None and dataset.kind is ArtifactKind.DATASET
 
 
+def test_the_summary_counts_the_rows_read_in_one_process_and_with_workers(tmp_path: Path) -> None:
+    from licaudit.reports.audit_report import render_import_summary
+
+    path = write_jsonl(tmp_path / "dump.jsonl", ROWS)
+    for workers in (1, 2):
+        with DumpStore(tmp_path / f"cache-{workers}.sqlite") as store:
+            summary = store.import_dump(path, workers=workers)
+        assert summary.rows == len(ROWS) and summary.added == len(ROWS), workers
+        assert render_import_summary(summary).startswith(f"{path}: {len(ROWS)} rows in ")
+
+
 def test_license_other_with_a_license_name_means_that_name() -> None:
     card = parse_card("---\nlicense: other\nlicense_name: llama3\n---\n")
     facts = read_card(ArtifactKind.MODEL, card, ())

@@ -316,10 +316,12 @@ class DumpStore:
         queue: deque[tuple[Future[ChunkResult] | ChunkResult, list[RowProblem], int]] = deque()
         batch: list[tuple[ChunkResult, list[RowProblem]]] = []
         batched = 0
+        taken = summary.rows  # the last row of the chunks taken so far: what the final commit records
         file_problems: list[RowProblem] = []
 
         def take(work: Future[ChunkResult] | ChunkResult, problems: list[RowProblem], last_row: int) -> None:
-            nonlocal batch, batched
+            nonlocal batch, batched, taken
+            taken = max(taken, last_row)
             batch.append((work if isinstance(work, ChunkResult) else work.result(), problems))
             batched += len(batch[-1][0].rows) + len(batch[-1][0].problems)
             if batched >= batch_rows:
@@ -343,13 +345,13 @@ class DumpStore:
             file_problems = []
             while len(queue) > ahead:
                 take(*queue.popleft())
-        last_row = summary.rows
         while queue:
-            work, problems, last_row = queue.popleft()
-            take(work, problems, last_row)
+            take(*queue.popleft())
         if batch or file_problems:
             batch.append((ChunkResult(), file_problems))
-            last_row = max([last_row, *(problem.number for problem in file_problems)])
+            # In one process (nothing read ahead) every chunk was taken in the loop above: the last
+            # row is the last one taken, not the resume point (it read `0 rows ...: 2,000 added`).
+            last_row = max([taken, *(problem.number for problem in file_problems)])
             self._commit(import_id, batch, last_row, summary)
 
     def _existing(self, ids: list[str]) -> dict[str, _Seen]:
