@@ -16,6 +16,8 @@ class FindingKind(StrEnum):
     UNRECOGNISED_LICENSE = "unrecognised-license"
     UNKNOWN_LICENSE = "unknown-license"
     MULTI_LICENSE = "multi-license"
+    DECLARED_LICENSE_CONFLICT = "declared-license-conflict"  # card metadata and License section disagree
+    RECOGNISED_LICENSE = "recognised-license"  # a license read from free text: how, and how sure
     DECLARED_MORE_PERMISSIVE = "declared-more-permissive"
     CONTESTED_RISK = "contested-risk"
     # Found while crawling the Hub and local folders

@@ -179,7 +179,9 @@ def _crawl_hub(
     use_hub = hub.check_cards or is_local_folder(target) or knowledge.registry.get(target) is None
     if source is not None:
         return _crawl(target, settings, source.for_target(use_hub), progress)
-    with open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog), use_hub) as own:
+    with open_source(
+        knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser), use_hub
+    ) as own:
         return _crawl(target, settings, own, progress)
 
 

@@ -99,8 +99,23 @@ def test_explain_shows_terms_and_clauses(world_args: list[str]) -> None:
     result = RUNNER.invoke(app, ["explain", "CC BY-NC 4.0", "--rules", world_args[1]])
     assert result.exit_code == 0
     assert "non_commercial" in result.stdout and "NonCommercial purposes only" in result.stdout
-    missing = RUNNER.invoke(app, ["explain", "cc-by-nc-4", "--rules", world_args[1]])
-    assert missing.exit_code == 2 and "CC-BY-NC-4.0" in missing.stderr
+    # A version form the catalog does not list is read, with the evidence of the reading.
+    read = RUNNER.invoke(app, ["explain", "cc-by-nc-4", "--rules", world_args[1]])
+    assert read.exit_code == 0 and "CC-BY-NC-4.0" in read.stdout and "commercial: forbidden" in read.stdout
+    missing = RUNNER.invoke(app, ["explain", "cc-by-nc-44", "--rules", world_args[1]])
+    assert missing.exit_code == 2 and "CC-BY-NC-4.0" in missing.stderr and not missing.stdout
+
+
+def test_explain_reads_any_string_with_its_evidence() -> None:
+    result = RUNNER.invoke(app, ["explain", "MIT or Apache-2.0; 비상업적 용도로만", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [item["license"] for item in doc["licenses"]] == ["MIT", "Apache-2.0"] and doc["combination"] == "any"
+    (restriction,) = doc["restrictions"]
+    assert restriction["method"] == "phrase" and "비상업적" in restriction["quote"]
+    assert doc["verdicts"]["commercial"] == "forbidden"
+    text = RUNNER.invoke(app, ["explain", "[bold red]CC BY 3.0 ES[/]"])
+    assert text.exit_code == 0 and "[bold red]" in text.stdout and "ported license" in text.stdout
 
 
 def test_registry_list_and_show(world_args: list[str]) -> None:

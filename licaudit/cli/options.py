@@ -115,4 +115,4 @@ def command_source(knowledge: "Knowledge", hub: "HubSettings") -> "LayeredSource
     from licaudit.sources.resolution import open_source
     from licaudit.terms.identify import CatalogIdentifier
 
-    return open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog))
+    return open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser))

@@ -29,9 +29,12 @@ from licaudit.cli.output import emit, emit_rendered, stderr_console, stderr_may_
 DEFAULT_MAX_PARENTS = 256  # licaudit.lineage.fan_out's default, literal here: the CLI starts without it
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from licaudit.knowledge import Knowledge
     from licaudit.lineage.crawl import CrawlProgress
     from licaudit.pipeline import TraceResult, TraceSettings
+    from licaudit.terms.catalog import Catalog
 
 
 @app.command()
@@ -162,12 +165,16 @@ def crawl_progress() -> Iterator[Callable[["CrawlProgress"], None] | None]:
 
 @app.command()
 def explain(
-    license_name: Annotated[str, typer.Argument(metavar="LICENSE", help="A license id, Hub id or alias.")],
+    license_name: Annotated[
+        str,
+        typer.Argument(metavar="LICENSE", help="A license id, Hub id or alias, or any string a card holds."),
+    ],
     output_format: FormatOption = OutputFormat.TEXT,
     rules: RulesOption = None,
 ) -> None:
-    """Show a license's category, terms and the clauses that impose them."""
-    from licaudit.errors import DataFileError, UnknownLicenseError
+    """Show a license's category, terms and the clauses that impose them; for any other string
+    (a name spelled otherwise, a URL, a sentence, a license text) how licaudit reads it."""
+    from licaudit.errors import DataFileError
     from licaudit.reports.licenses import license_document, render_license
     from licaudit.shipped import shipped_folder
     from licaudit.terms.catalog import load_catalog
@@ -178,10 +185,29 @@ def explain(
         fail(str(error))
     found = catalog.lookup(license_name)
     if found is None:
-        fail(str(UnknownLicenseError(license_name, catalog.suggest(license_name))))
+        _explain_reading(license_name, output_format, rules, catalog)
+        return
     if output_format is OutputFormat.JSON:
         import json
 
         sys.stdout.write(json.dumps(license_document(found), indent=2, ensure_ascii=False) + "\n")
     else:
         render_license(found, stdout_console())
+
+
+def _explain_reading(text: str, output_format: OutputFormat, rules: "Path | None", catalog: "Catalog") -> None:
+    """A string the catalog does not know by name: how the recogniser reads it (exit 2 when it
+    finds nothing at all, as for an unknown license name)."""
+    from licaudit.errors import UnknownLicenseError
+    from licaudit.reports.license_reading import reading_document, render_reading
+
+    knowledge = load_knowledge_or_fail(rules, None)
+    document = reading_document(text, knowledge)
+    if not document["licenses"] and not document["restrictions"]:
+        fail(str(UnknownLicenseError(text, catalog.suggest(text))))
+    if output_format is OutputFormat.JSON:
+        import json
+
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        render_reading(text, knowledge, stdout_console())

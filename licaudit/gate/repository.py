@@ -375,7 +375,9 @@ def check_model_folder(
     too_permissive = any(
         f.kind is FindingKind.DECLARED_MORE_PERMISSIVE and f.artifact == target for f in result.findings
     )
-    card = check_card(model, target, {u: result.verdict(u) for u in policy.uses}, too_permissive, knowledge.catalog)
+    card = check_card(
+        model, target, {u: result.verdict(u) for u in policy.uses}, too_permissive, knowledge.catalog, knowledge.rules
+    )
     located: list[tuple[Finding, tuple[Location, ...]]] = [
         (f, (card_location,))
         for f in findings
@@ -425,7 +427,7 @@ def _folder_facts(folder: Path, target: ArtifactId, knowledge: Knowledge) -> tup
     from licaudit.terms.identify import CatalogIdentifier
 
     snapshot = replace(read_folder(str(folder)), artifact=target)
-    facts, findings = facts_from_snapshot(snapshot, CatalogIdentifier(knowledge.catalog))
+    facts, findings = facts_from_snapshot(snapshot, CatalogIdentifier(knowledge.catalog, knowledge.normaliser))
     return replace(facts, name=folder.name), findings
 
 
@@ -448,7 +450,7 @@ def _open(knowledge: Knowledge, hub: HubSettings) -> LayeredSource:
     from licaudit.sources.resolution import open_source
     from licaudit.terms.identify import CatalogIdentifier
 
-    return open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog))
+    return open_source(knowledge.registry, hub, CatalogIdentifier(knowledge.catalog, knowledge.normaliser))
 
 
 def write_card_fix(folder: Path, card: CardCheck) -> bool:

@@ -46,6 +46,8 @@ def provenance_document(
             "license": decision.license.expression,
             "hub_license": decision.license.hub_license,
             "license_name": decision.license.license_name,
+            # Never the license: API terms and output terms that reach it, each with its path.
+            "restrictions": [r.as_record() for r in decision.license.restrictions],
         },
         "plan": {
             "use": decision.use,
@@ -116,6 +118,9 @@ def card_front_matter(document: dict[str, Any]) -> dict[str, Any]:
         "use": document["plan"]["use"],
         "stance": document["plan"]["stance"],
         "license_expression": artifact["license"],
+        "restrictions": [
+            {"license": r["license"], "kind": r["kind"], "path": r["path"]} for r in artifact.get("restrictions", [])
+        ],
         "policy_digest": document["plan"]["policy_digest"],
         "provenance_file": PROVENANCE_FILE,
         "inputs": [{"id": i["id"], "relation": i["relation"], "revision": i["revision"]} for i in document["inputs"]],
@@ -132,5 +137,32 @@ def write_card(folder: Path, document: dict[str, Any]) -> Path:
         if existing.body.strip():
             body = existing.body if existing.body.startswith("\n") else "\n" + existing.body
     front = yaml.safe_dump(card_front_matter(document), sort_keys=False, allow_unicode=True)
+    body = with_restrictions_section(body, document["artifact"].get("restrictions", []))
     path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
     return path
+
+
+RESTRICTIONS_START = "<!-- licaudit:restrictions -->"
+RESTRICTIONS_END = "<!-- /licaudit:restrictions -->"
+
+
+def with_restrictions_section(body: str, restrictions: list[dict[str, Any]]) -> str:
+    """The card body with licaudit's Restrictions section written (or replaced, or removed when none)."""
+    start, end = body.find(RESTRICTIONS_START), body.find(RESTRICTIONS_END)
+    if start >= 0 and end > start:
+        body = body[:start].rstrip("\n") + "\n" + body[end + len(RESTRICTIONS_END) :].lstrip("\n")
+    if not restrictions:
+        return body
+    lines = [
+        RESTRICTIONS_START,
+        "## Restrictions",
+        "",
+        "Terms that reach this artifact without being its license (terms of use of an API, output",
+        "terms of a model that generated its data), each with the lineage path that brings it:",
+        "",
+    ]
+    for item in restrictions:
+        path = " -> ".join(str(p) for p in item["path"])
+        lines.append(f"- **{item['name']}** (`{item['license']}`, {item['kind']}): {item['summary']} Path: {path}")
+    lines.append(RESTRICTIONS_END)
+    return body.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"

@@ -32,6 +32,7 @@ from licaudit.sources.local.run_provenance import holds_local_record, read_local
 from licaudit.terms.expressions import UNKNOWN_LICENSE_ID, leaves
 from licaudit.terms.flow_rules import STRICT, Stance
 from licaudit.terms.propagation import UNRESOLVED_TERM, CarriedTerm, propagate_terms
+from licaudit.terms.restrictions import CarriedRestriction, binds_as_license, restrictions_reaching
 
 _NOT_LICENSES = frozenset({UNKNOWN_LICENSE_ID, UNRESOLVED_TERM.license_id})
 
@@ -73,6 +74,9 @@ class ComputedLicense:
     expression: str
     hub_license: str  # a Hub id, or `other`
     license_name: str | None  # with `other`: a slug naming the combination
+    # API terms and output terms that reach the output through generated data: written as
+    # restrictions (card section, `licaudit:` block), never as its license.
+    restrictions: tuple[CarriedRestriction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,13 +271,15 @@ def compute_license(
     any license the author adds; one license maps to its Hub id, several to `other`."""
     target = result.target
     propagation = propagate_terms(result.graph, knowledge.normaliser, knowledge.rules, settings.use, settings.stance)
-    ids = [
-        carried.term.license_id
+    reaching = [
+        carried
         for carried in propagation.effective[target].values()
         if len(carried.path) > 1
         and carried.term.license_id not in _NOT_LICENSES
         and not _placeholder(carried, knowledge)
     ]
+    ids = [c.term.license_id for c in reaching if binds_as_license(c, knowledge.catalog, knowledge.rules)]
+    restrictions = tuple(restrictions_reaching(reaching, knowledge.catalog, knowledge.rules))
     for edge in result.graph.parent_edges(target):
         if edge.relation in (Relation.FINETUNE, Relation.ADAPTER):  # e.g. CC0 weights: no terms, still the license
             expr = knowledge.normaliser.normalise(result.graph.facts(edge.parent).license_expression)
@@ -288,9 +294,9 @@ def compute_license(
     if len(unique) == 1:
         hub_ids = knowledge.catalog.licenses[unique[0]].hub_ids
         if hub_ids:
-            return ComputedLicense(unique, expression, hub_ids[0], None)
+            return ComputedLicense(unique, expression, hub_ids[0], None, restrictions)
     slug = "-and-".join(i.lower().removeprefix("licenseref-") for i in unique) or None
-    return ComputedLicense(unique, expression, "other", slug)
+    return ComputedLicense(unique, expression, "other", slug, restrictions)
 
 
 def explain_decision(decision: GateDecision) -> str:

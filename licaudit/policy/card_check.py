@@ -16,7 +16,9 @@ from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.policy.verdicts import Verdict
 from licaudit.sources.local.model_folder import ModelFolder
 from licaudit.terms.catalog import Catalog
-from licaudit.terms.vocabulary import Effect
+from licaudit.terms.flow_rules import FlowRules
+from licaudit.terms.restrictions import CarriedRestriction, binds_as_license, restrictions_reaching
+from licaudit.terms.vocabulary import Category, Effect
 
 _FRONT = re.compile(rb"\A(\xef\xbb\xbf)?---[ \t]*\r?\n")
 _CLOSE = re.compile(rb"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
@@ -41,6 +43,7 @@ def check_card(
     verdicts: dict[str, Verdict],
     declared_too_permissive: bool,
     catalog: Catalog,
+    rules: FlowRules | None = None,
 ) -> CardCheck:
     card = folder.card
     readme = folder.readme or b""
@@ -86,7 +89,8 @@ def check_card(
             "datasets",
         )
     worst = max(verdicts.values(), key=lambda v: v.verdict.rank, default=None)
-    suggestion = _suggested_license(worst, catalog)
+    suggestion = _suggested_license(worst, catalog, rules)
+    restrictions = _restrictions(verdicts, catalog, rules)
     if not card.license:
         report(FindingKind.CARD_MISSING_LICENSE, Severity.ERROR, "the card declares no license", "license")
         if suggestion:
@@ -102,15 +106,36 @@ def check_card(
             "license",
         )
         updates.update(suggestion)
+    elif declared_too_permissive and restrictions:
+        # Only restrictions make it worse (API terms, output terms of generated data): they are no
+        # license of this model, so the fix records them, and leaves `license:` as declared.
+        declared = ", ".join(card.license)
+        assert worst is not None
+        named = "; ".join(f"{r.license_name} via {' -> '.join(r.path)}" for r in restrictions[:3])
+        report(
+            FindingKind.CARD_LICENSE_TOO_PERMISSIVE,
+            Severity.ERROR,
+            f"the card declares {declared}, but its lineage makes it {worst.verdict.value} for {worst.use}: "
+            f"restrictions reach it ({named}); they are recorded in the card's `licaudit:` block, not as its license",
+            "license",
+        )
+    if restrictions and (updates or declared_too_permissive):
+        updates["licaudit"] = _licaudit_block(readme, restrictions)
     fixed = rewrite_front_matter(readme, list(updates.items())) if updates else readme
     return CardCheck(tuple(findings), tuple(updates.items()), front_matter_block(fixed), fixed)
 
 
-def _suggested_license(worst: Verdict | None, catalog: Catalog) -> dict[str, object]:
-    """The card fields for the license whose terms set the worst verdict."""
+def _suggested_license(worst: Verdict | None, catalog: Catalog, rules: FlowRules | None) -> dict[str, object]:
+    """The card fields for the license whose terms set the worst verdict: a license that binds the
+    weights or data, never API terms or output terms that came through generated data."""
     if worst is None or worst.verdict is Effect.ALLOWED or not worst.reasons:
         return {}
-    license_ = catalog.licenses.get(worst.reasons[0].carried.term.license_id)
+    licenses = [
+        catalog.licenses.get(reason.carried.term.license_id)
+        for reason in worst.reasons
+        if rules is None or binds_as_license(reason.carried, catalog, rules)
+    ]
+    license_ = next((lic for lic in licenses if lic is not None and lic.category is not Category.API_TERMS), None)
     if license_ is None or license_.is_unknown:
         return {}
     if license_.hub_ids and license_.hub_ids[0] != "other":
@@ -119,6 +144,30 @@ def _suggested_license(worst: Verdict | None, catalog: Catalog) -> dict[str, obj
     if license_.url:
         fields["license_link"] = license_.url
     return fields
+
+
+def _restrictions(verdicts: dict[str, Verdict], catalog: Catalog, rules: FlowRules | None) -> list[CarriedRestriction]:
+    """Restrictions that set a verdict: API terms and output terms that reach the model."""
+    if rules is None:
+        return []
+    carried = [reason.carried for v in verdicts.values() for reason in (*v.reasons, *v.conditions)]
+    return restrictions_reaching(carried, catalog, rules)
+
+
+def _licaudit_block(readme: bytes, restrictions: list[CarriedRestriction]) -> dict[str, object]:
+    """The card's `licaudit:` block with its restrictions set; its other keys kept."""
+    block: dict[str, object] = {}
+    parts = _split(readme)
+    if parts is not None:
+        try:
+            loaded = yaml.safe_load(parts[1].decode("utf-8", "replace"))
+        except yaml.YAMLError:
+            loaded = None
+        existing = loaded.get("licaudit") if isinstance(loaded, dict) else None
+        if isinstance(existing, dict):
+            block.update({str(k): v for k, v in existing.items()})
+    block["restrictions"] = [{"license": r.license_id, "kind": r.kind, "path": list(r.path)} for r in restrictions]
+    return block
 
 
 def _split(readme: bytes) -> tuple[bytes, bytes, bytes] | None:

@@ -17,6 +17,7 @@ from licaudit.reports.escaping import clean_text
 from licaudit.reports.fact_layers import fact_layer
 from licaudit.terms.expressions import leaves, render
 from licaudit.terms.propagation import CarriedTerm
+from licaudit.terms.recognition.evidence import bounded_quote
 from licaudit.terms.vocabulary import Effect
 
 EFFECT_STYLE = {
@@ -230,6 +231,9 @@ def _node_label(result: TraceResult, artifact: ArtifactId, relation: str | None)
         label.append_text(safe(relation, "italic cyan")).append(" ")
     label.append_text(safe(artifact, "bold")).append(f" [{facts.kind.value}] ", style="dim")
     label.append_text(safe(render(expr), "blue"))
+    if facts.license_expression and any(leaf.recognition is not None for leaf in leaves(expr)):
+        # Read from free text (a name in any spelling, prose, a URL): show what the card said.
+        label.append(" read from ", style="dim").append_text(safe(repr(bounded_quote(facts.license_expression)), "dim"))
     if categories:
         label.append(f" ({', '.join(categories)})", style="dim")
     if fact_layer(facts) == "dpi":  # the registry's and the cards' facts are the usual case

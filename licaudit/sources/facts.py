@@ -45,3 +45,6 @@ class ArtifactFacts:
     notes: str | None = None
     record_path: str | None = None
     hints: tuple[str, ...] = field(default=())
+    # The card's License section when the metadata also declares a license: the terms layer reads
+    # both and reports `declared-license-conflict` when they disagree.
+    license_prose: str | None = None

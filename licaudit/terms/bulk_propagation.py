@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from licaudit.artifacts import Relation
-from licaudit.lineage.compact import RELATIONS, UNRESOLVED_CODE, CompactGraph
+from licaudit.artifacts import ArtifactKind, Relation
+from licaudit.lineage.compact import KINDS, RELATIONS, UNRESOLVED_CODE, CompactGraph
 from licaudit.terms.catalog import Term
 from licaudit.terms.expressions import UNKNOWN_LICENSE_ID, LicenseNormaliser, expression_terms
 from licaudit.terms.flow_rules import FlowRules, Reading, Stance
 from licaudit.terms.propagation import UNRESOLVED_TERM, terms_effect
 from licaudit.terms.vocabulary import Effect, Scope, TermKind
 
+SERVICE_CODE = KINDS.index(ArtifactKind.SERVICE)
 EFFECTS: tuple[Effect, ...] = (Effect.ALLOWED, Effect.CONDITIONAL, Effect.UNKNOWN, Effect.FORBIDDEN)
 MISSING = ("LicenseRef-licaudit-unrecognised", "missing")
 UNRECOGNISED = ("LicenseRef-licaudit-unrecognised", "unrecognised")
@@ -58,6 +59,7 @@ class BulkPropagation:
     contested: list[int]  # per relation code: bits that cross only by a strict reading
     activates: list[bool]  # per relation code: outputs terms become the child's own
     unresolved: int  # the bit of the unresolved-parent term
+    own_service: list[int]  # per license text, declared by a service: its terms of use bind outputs
 
     @property
     def width(self) -> int:
@@ -66,6 +68,8 @@ class BulkPropagation:
     def own_bits(self, node: int) -> int:
         if self.graph.kinds[node] == UNRESOLVED_CODE:
             return self.unresolved
+        if self.graph.kinds[node] == SERVICE_CODE:
+            return self.own_service[self.graph.licenses[node]]
         return self.own[self.graph.licenses[node]]
 
     def verdict(self, node: int) -> Effect:
@@ -190,15 +194,21 @@ def propagate_bulk(
     def judge(terms: list[Term]) -> Effect:
         return terms_effect(rules, use, terms)
 
-    own: list[int] = []
-    own_effect: list[Effect] = []
-    for text in graph.license_texts:
-        terms = expression_terms(normaliser.normalise(text), judge)
+    def bits_of(terms: list[Term]) -> int:
         bits = 0
         for term in terms:
             bits |= 1 << (index[_slot_key(term)] + (width if term.scope is Scope.OUTPUTS else 0))
-        own.append(bits)
+        return bits
+
+    own: list[int] = []
+    own_effect: list[Effect] = []
+    own_service: list[int] = []  # the same texts declared by a service: terms of use bind its outputs
+    for text in graph.license_texts:
+        expr = normaliser.normalise(text)
+        terms = expression_terms(expr, judge)
+        own.append(bits_of(terms))
         own_effect.append(judge(terms))
+        own_service.append(bits_of(expression_terms(expr, judge, service=True)))
 
     passes: list[int] = []
     contested: list[int] = []
@@ -222,14 +232,32 @@ def propagate_bulk(
         activates.append(rule.activates_outputs and not rule.passes_all)
 
     unresolved = 1 << index[(UNRESOLVED_TERM.license_id, UNRESOLVED_TERM.id)]
-    effective = _flow(graph, own, unresolved, passes, activates, width)
+    effective = _flow(graph, own, own_service, unresolved, passes, activates, width)
     return BulkPropagation(
-        graph, use, stance, slots, own, own_effect, effective, masks, passes, contested, activates, unresolved
+        graph,
+        use,
+        stance,
+        slots,
+        own,
+        own_effect,
+        effective,
+        masks,
+        passes,
+        contested,
+        activates,
+        unresolved,
+        own_service,
     )
 
 
 def _flow(
-    graph: CompactGraph, own: list[int], unresolved: int, passes: list[int], activates: list[bool], width: int
+    graph: CompactGraph,
+    own: list[int],
+    own_service: list[int],
+    unresolved: int,
+    passes: list[int],
+    activates: list[bool],
+    width: int,
 ) -> list[int]:
     count = len(graph)
     effective = [0] * count
@@ -252,14 +280,24 @@ def _flow(
     for step in graph.flow_order():
         if isinstance(step, int):
             node = step
-            bits = unresolved if kinds[node] == UNRESOLVED_CODE else own[licenses[node]]
+            kind = kinds[node]
+            bits = (
+                unresolved
+                if kind == UNRESOLVED_CODE
+                else (own_service if kind == SERVICE_CODE else own)[licenses[node]]
+            )
             if parent_start[node] != parent_start[node + 1]:
                 bits |= incoming(node)
             effective[node] = shared.setdefault(bits, bits)
             continue
         # A cycle: every member gets what flows around it; iterate to a fixed point.
         for node in step:
-            effective[node] = unresolved if kinds[node] == UNRESOLVED_CODE else own[licenses[node]]
+            kind = kinds[node]
+            effective[node] = (
+                unresolved
+                if kind == UNRESOLVED_CODE
+                else (own_service if kind == SERVICE_CODE else own)[licenses[node]]
+            )
         changed = True
         while changed:
             changed = False

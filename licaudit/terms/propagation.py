@@ -14,6 +14,7 @@ from licaudit.lineage.graph import Edge, LineageGraph
 from licaudit.terms.catalog import Term
 from licaudit.terms.expressions import LicenseNormaliser, expression_terms
 from licaudit.terms.flow_rules import FlowRules, Reading, RelationRule, Stance
+from licaudit.terms.license_conflict import prose_conflict, with_prose
 from licaudit.terms.vocabulary import Effect, Scope, TermKind
 
 UNRESOLVED_TERM = Term(
@@ -63,13 +64,25 @@ class Propagation:
 
 
 def own_terms(
-    graph: LineageGraph, normaliser: LicenseNormaliser, rules: FlowRules, use: str, artifact: ArtifactId
+    graph: LineageGraph,
+    normaliser: LicenseNormaliser,
+    rules: FlowRules,
+    use: str,
+    artifact: ArtifactId,
+    stance: Stance | None = None,
 ) -> list[Term]:
     facts = graph.facts(artifact)
     if facts.kind is ArtifactKind.UNRESOLVED:
         return [UNRESOLVED_TERM]
+    expr = normaliser.normalise(facts.license_expression)
+    if stance is not None and stance.default is Reading.STRICT:
+        conflict = prose_conflict(normaliser, facts.license_expression, facts.license_prose)
+        if conflict is not None:
+            expr = with_prose(expr, conflict)  # metadata and License section disagree: the stricter binds
     return expression_terms(
-        normaliser.normalise(facts.license_expression), lambda terms: terms_effect(rules, use, terms)
+        expr,
+        lambda terms: terms_effect(rules, use, terms),
+        service=facts.kind is ArtifactKind.SERVICE,
     )
 
 
@@ -80,7 +93,7 @@ def terms_effect(rules: FlowRules, use: str, terms: list[Term]) -> Effect:
 def propagate_terms(
     graph: LineageGraph, normaliser: LicenseNormaliser, rules: FlowRules, use: str, stance: Stance
 ) -> Propagation:
-    own = {artifact: own_terms(graph, normaliser, rules, use, artifact) for artifact in graph.artifacts()}
+    own = {artifact: own_terms(graph, normaliser, rules, use, artifact, stance) for artifact in graph.artifacts()}
     return _propagate(graph, own, rules, use, stance)
 
 
@@ -95,7 +108,7 @@ class Propagator:
         self._done: list[tuple[dict[ArtifactId, list[Term]], Stance, Propagation]] = []
 
     def propagate(self, use: str, stance: Stance) -> Propagation:
-        own = {a: own_terms(self.graph, self.normaliser, self.rules, use, a) for a in self.graph.artifacts()}
+        own = {a: own_terms(self.graph, self.normaliser, self.rules, use, a, stance) for a in self.graph.artifacts()}
         for earlier_own, earlier_stance, earlier in self._done:
             if earlier_stance == stance and earlier_own == own:
                 return Propagation(use, stance, earlier.effective)  # never mutated once built: shared

@@ -112,7 +112,12 @@ def test_judge_scores_generations_and_records_the_judge_terms(
     provenance = json.loads((tmp_path / "judged" / "licaudit-provenance.json").read_text())
     judge = next(i for i in provenance["inputs"] if i["role"] == "judge")
     assert judge["id"] == "services/openai/gpt-4" and judge["relation"] == "generated_by"
-    assert "OpenAI" in provenance["artifact"]["license"]
+    # The API's terms reach the scores as a restriction with its path, never as their license.
+    assert "OpenAI" not in provenance["artifact"]["license"]
+    restrictions = provenance["artifact"]["restrictions"]
+    assert any(
+        r["license"] == "LicenseRef-OpenAI-Terms-2023" and r["path"][0] == "services/openai/gpt-4" for r in restrictions
+    )
 
 
 def test_a_local_judge_scores_by_probability(tmp_path: Path, tiny_gpt2: Path, world_args: list[str]) -> None:

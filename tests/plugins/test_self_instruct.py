@@ -55,10 +55,15 @@ def test_self_instruct_dataset_carries_the_api_output_terms_through_generated_by
     assert teacher.requests and all(r["model"] == "gpt-3.5-turbo" for r in teacher.requests)
     provenance = json.loads((out / "licaudit-provenance.json").read_text())
     assert provenance["status"] == "complete"
-    assert "LicenseRef-OpenAI-Terms-2023" in provenance["artifact"]["license"]
-    assert provenance["artifact"]["hub_license"] == "other"
+    # The API's terms are a restriction on the generated data, written with their path, never its
+    # license: a terms of use is not a license.
+    assert "OpenAI" not in provenance["artifact"]["license"]
+    (restriction,) = [r for r in provenance["artifact"]["restrictions"] if r["term"] == "no-competing-models"]
+    assert restriction["license"] == "LicenseRef-OpenAI-Terms-2023"
+    assert restriction["path"] == ["services/openai/gpt-3.5-turbo", "datasets/me/tiny-self-instruct"]
     card = (out / "README.md").read_text()
-    assert "license: other" in card and "license_name:" in card
+    assert "openai" not in card.split("licaudit:")[0].lower()  # not in license: / license_name:
+    assert "## Restrictions" in card and "services/openai/gpt-3.5-turbo -> datasets/me/tiny-self-instruct" in card
 
     traced = RUNNER.invoke(app, ["trace", str(out), "--format", "json", "--use", "research", *world_args])
     doc = json.loads(traced.stdout)

@@ -74,7 +74,7 @@ def test_sft_on_an_apache_base_trains_and_trace_of_the_output_gives_the_planned_
     assert provenance["status"] == "complete" and provenance["run"]["steps"] == 3
     assert provenance["artifact"] == {
         "id": "me/tiny-sft", "kind": "model", "name": "me/tiny-sft",
-        "license": "Apache-2.0", "hub_license": "apache-2.0", "license_name": None,
+        "license": "Apache-2.0", "hub_license": "apache-2.0", "license_name": None, "restrictions": [],
     }  # fmt: skip
     assert provenance["plan"]["policy_digest"].startswith("sha256:")
     card = (out / "README.md").read_text()

@@ -69,3 +69,56 @@ def test_an_unknown_parent_offline_is_unresolved(folder: Path) -> None:
     result = CliRunner().invoke(app, ["trace", "./my-model", "--format", "json", "--offline"])
     kinds = [f["kind"] for f in json.loads(result.stdout)["findings"]]
     assert "unresolved-parent" in kinds and result.exit_code == 1
+
+
+MIT_WITH_A_RESTRICTION = """MIT License
+
+Copyright (c) 2024 Example Lab
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction,
+including without limitation the rights to use, copy, modify, merge, publish, distribute,
+sublicense, and/or sell copies of the Software, for non-commercial purposes only, and to permit
+persons to whom the Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT
+NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES
+OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN
+CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
+
+
+def test_a_license_text_with_added_restrictive_wording_is_matched_and_held(folder: Path) -> None:
+    (folder / "README.md").write_text("---\nlicense: other\nlicense_link: LICENSE\n---\n")
+    (folder / "LICENSE").write_text(MIT_WITH_A_RESTRICTION)
+    result = CliRunner().invoke(app, ["trace", "./my-model", "--format", "json"])
+    doc = json.loads(result.stdout)
+    node = next(n for n in doc["nodes"] if n["id"] == "./my-model")
+    assert set(node["licenses"]) == {"MIT", "LicenseRef-licaudit-Stated-Non-Commercial"}
+    assert doc["verdicts"]["commercial"]["verdict"] == "forbidden"
+    problem = next(f for f in doc["findings"] if f["kind"] == "card-problem" and "LICENSE" in f["message"])
+    assert "text-match" in problem["message"] and "non-commercial purposes only" in problem["message"]
+
+
+def test_the_license_section_declares_when_the_metadata_does_not(folder: Path) -> None:
+    (folder / "README.md").write_text(
+        "---\nbase_model: meta-llama/Llama-2-7b-hf\n---\n# M\n\n## License\n\n연구 목적으로만 사용할 수 있습니다.\n"
+    )
+    result = CliRunner().invoke(app, ["trace", "./my-model", "--format", "json"])
+    node = next(n for n in json.loads(result.stdout)["nodes"] if n["id"] == "./my-model")
+    assert node["licenses"] == ["LicenseRef-licaudit-Stated-Research-Only"]
+
+
+def test_metadata_and_license_section_that_disagree_are_a_conflict(folder: Path) -> None:
+    (folder / "README.md").write_text(
+        "---\nlicense: apache-2.0\n---\n# M\n\n## License\n\nFor non-commercial research purposes only.\n"
+    )
+    result = CliRunner().invoke(app, ["trace", "./my-model", "--format", "json"])
+    doc = json.loads(result.stdout)
+    conflict = next(f for f in doc["findings"] if f["kind"] == "declared-license-conflict")
+    assert conflict["artifact"] == "./my-model" and "non-commercial research purposes only" in conflict["message"]
+    assert doc["verdicts"]["commercial"]["verdict"] == "forbidden"  # strict: the stricter reading binds

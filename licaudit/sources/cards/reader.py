@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from licaudit.artifact_ref import RefKind, parse_ref
 from licaudit.artifacts import ArtifactKind, Origin, Relation
+from licaudit.sources.cards.license_section import license_section
 from licaudit.sources.cards.metadata import CardMetadata
 
 HUB_RELATIONS = {
@@ -190,6 +191,11 @@ def _declared_license(card: CardMetadata, tag_licenses: list[str]) -> tuple[str 
         return ", ".join(values), Origin.DECLARED, bounded_quote(quote)
     if tag_licenses:
         return ", ".join(tag_licenses), Origin.TAG, bounded_quote(", ".join(f"license:{t}" for t in tag_licenses))
+    # No license in the metadata: the card's License section, as written (the recogniser reads it).
+    section = license_section(card.body) if card.body else None
+    if section is not None:
+        words = f"README.md body line {section.line}, {section.heading}: {section.text}"
+        return section.text, Origin.DECLARED, bounded_quote(words)
     return None, None, None
 
 

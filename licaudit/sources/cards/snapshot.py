@@ -19,6 +19,7 @@ import yaml
 from licaudit.artifacts import ArtifactId, ArtifactKind, Evidence, Origin
 from licaudit.findings import Finding, FindingKind, Severity
 from licaudit.sources.cards.hints import find_hints
+from licaudit.sources.cards.license_section import license_section
 from licaudit.sources.cards.license_text import LicenseIdentifier
 from licaudit.sources.cards.metadata import CardMetadata, decode_card, metadata_from_mapping, parse_card
 from licaudit.sources.cards.reader import (
@@ -105,6 +106,15 @@ def facts_from_snapshot(
         kind = FindingKind.INVALID_ID if "cannot be a Hub id" in error else FindingKind.CARD_PROBLEM
         builder.finding(kind, Severity.WARNING, f"{snapshot.artifact}: {error}")
     expression, declared_license, license_evidence = _license(builder, card, fetch_text)
+    section = license_section(card.body) if card.body else None
+    prose: str | None = None
+    if section is not None:
+        quote = f"{section.heading}: {section.text}"
+        if expression is None:  # no metadata, tag or LICENSE file: the section is the declaration
+            expression = declared_license = section.text
+            license_evidence.append(builder.evidence(Origin.DECLARED, README, f"body line {section.line}", quote))
+        else:
+            prose = section.text
     if snapshot.kind is ArtifactKind.DATASET:
         _machine_generated(builder, card)
     _hints(builder, card)
@@ -132,6 +142,7 @@ def facts_from_snapshot(
         ),
         on_hub=snapshot.on_hub,
         hints=tuple(builder.hints),
+        license_prose=prose,
     )
     return facts, builder.findings
 
@@ -239,7 +250,7 @@ def _license_file(
     if text is None:
         return None
     decoded, _ = decode_card(text)
-    identified = builder.identifier.identify_text(decoded)
+    identified = builder.identifier.identify_license_text(decoded)
     if identified is None:
         if link:
             builder.finding(
@@ -248,12 +259,21 @@ def _license_file(
                 f"{snapshot.artifact}: the license text at {where} matches no catalogued license",
             )
         return None
-    license_id, marker = identified
     url = snapshot.file_url(where) if not where.lower().startswith(("http://", "https://")) else where
+    if identified.problem:
+        # A modified license text, or one that adds restrictive wording: never a silent match.
+        builder.finding(
+            FindingKind.CARD_PROBLEM,
+            Severity.WARNING,
+            f"{snapshot.artifact}: the license text at {where} reads as {identified.expression} "
+            f"({identified.method}, confidence {identified.confidence:.2f}): {bounded_quote(identified.problem)}",
+        )
     evidence.append(
-        Evidence(Origin.DECLARED, url, bounded_quote(marker), snapshot.revision, "license_link" if link else where)
+        Evidence(
+            Origin.DECLARED, url, bounded_quote(identified.quote), snapshot.revision, "license_link" if link else where
+        )
     )
-    return license_id
+    return identified.expression
 
 
 def repo_file_of_link(link: str | None, snapshot: RepoSnapshot) -> str | None:

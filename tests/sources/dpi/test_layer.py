@@ -105,6 +105,7 @@ def test_a_license_the_catalog_does_not_know_stays_as_dpi_wrote_it(layer: Collec
     facts = layer.facts("dpi/beta/beta-one")
     assert facts is not None and not facts.on_hub
     assert facts.license_expression == "Non Commercial"
-    assert render(shipped.normaliser.normalise(facts.license_expression)) == "unknown(Non Commercial)"
+    # Kept as written; the recogniser reads the wording as a stated non-commercial restriction.
+    assert render(shipped.normaliser.normalise(facts.license_expression)) == "LicenseRef-licaudit-Stated-Non-Commercial"
     assert "DPI class: use NC" in (facts.license_evidence[0].quote or "")
     assert layer.lookup("org/absent") is None
