@@ -31,6 +31,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TARGETS = ("card", "front-matter", "scanner", "license")
+# Every kind of file the repository scanner reads (and some it must skip quietly).
+SCANNED_NAMES = (
+    "train.py", "config.yaml", "config.json", "notebook.ipynb", "run.sh", "Makefile", "Dockerfile",
+    "docker-compose.yml", "task.yaml",
+)  # fmt: skip
 
 # Pieces a hostile or careless card author writes: YAML 1.1 oddities, anchors, tags, flow
 # collections, block scalars, control characters, BOMs, CRLF, very long tokens.
@@ -73,7 +78,7 @@ def _strategies() -> dict[str, object]:
     )
     code = st.lists(st.one_of(st.sampled_from(_CODE_WORDS), st.text(max_size=10)), max_size=30).map("".join)
     scanned = st.tuples(
-        st.sampled_from(["train.py", "config.yaml", "config.json", "notebook.ipynb", "run.sh"]),
+        st.sampled_from(SCANNED_NAMES),
         st.one_of(code, yaml_text, card_text),
     )
     scalar = st.one_of(
@@ -180,9 +185,7 @@ def run_atheris(target: str, runs: int) -> None:
         elif target == "front-matter":
             value = provider.ConsumeUnicodeNoSurrogates(len(data))
         elif target == "scanner":
-            name = ("train.py", "config.yaml", "config.json", "notebook.ipynb", "run.sh")[
-                provider.ConsumeIntInRange(0, 4)
-            ]
+            name = SCANNED_NAMES[provider.ConsumeIntInRange(0, len(SCANNED_NAMES) - 1)]
             value = (name, provider.ConsumeUnicodeNoSurrogates(len(data)))
         else:
             value = provider.ConsumeUnicodeNoSurrogates(len(data))
