@@ -26,3 +26,22 @@ def test_unbalanced_expressions_are_read_not_a_crash(shipped: Knowledge, value: 
     expression = LicenseNormaliser(shipped.catalog).normalise(value)
     assert render(expression)  # read as something (what is the recogniser's business), never raised
     unrecognised(expression)
+
+
+@pytest.mark.parametrize("value", CRASHED)
+def test_a_malformed_expression_never_reads_as_allowed(value: str) -> None:
+    """Fuzzing also found the recogniser reading `... OR Apache-2.0)...` out of such garbage as plain
+    Apache-2.0: the licenses found in a malformed expression are not all of it, the rest is unknown."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from licaudit.cli import app
+
+    result = CliRunner().invoke(app, ["explain", "--format", "json", "--", value])
+    if result.exit_code == 2:  # nothing in it is a license: unrecognised, which fails closed
+        assert "no catalogued license" in result.output
+        return
+    assert result.exit_code == 0, result.output
+    verdicts = json.loads(result.stdout)["verdicts"]
+    assert verdicts["commercial"] in ("unknown", "forbidden"), verdicts

@@ -54,6 +54,18 @@ UNKNOWN_PLACEHOLDER = "LicenseRef-hub-unknown"
 _DANGLING = re.compile(r"^\s*(?:and|or|with)\b|\b(?:and|or|with)\s*$|[,&]\s*$", re.IGNORECASE)
 WHOLE_TEXT_SHARE = 0.6  # of a text's shingles: from here it is a license text, not prose quoting one
 SHORT_PROSE = 160
+# An SPDX-style expression the expression parser could not read (unbalanced parentheses, an operator
+# with no operand): the licenses found in it are not the whole of it, so the rest is unknown.
+_OPERATOR = re.compile(r"\b(?:AND|OR|WITH)\b")
+_EMPTY_OPERAND = re.compile(r"\(\s*(?:AND|OR|WITH)\b|\b(?:AND|OR|WITH)\s*\)|\b(?:AND|OR|WITH)\s+(?:AND|OR|WITH)\b")
+
+
+def _malformed_expression(text: str) -> bool:
+    if len(text) > SHORT_PROSE or _OPERATOR.search(text) is None:
+        return False
+    return text.count("(") != text.count(")") or _EMPTY_OPERAND.search(text) is not None
+
+
 # characters: a string this short is a license field, not a paragraph
 _SEGMENTS = re.compile(r"[;:,!?\n|*`\[\]()<>{}]+|\.(?!\d)\s*|\s-\s|/+(?=\s)")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -257,6 +269,8 @@ class Recogniser:
         unknown = unknown or (_DANGLING.search(text) if len(text) <= SHORT_PROSE else None)
         if unknown is not None:
             restrictions.append(self._stated(UNKNOWN_PLACEHOLDER, bounded_quote(unknown.group(0)), 0.8))
+        elif _malformed_expression(text):
+            restrictions.append(self._stated(UNKNOWN_PLACEHOLDER, bounded_quote(text), 0.8))
         return tuple(restrictions)
 
     def _stated(self, license_id: str, quote: str, confidence: float) -> Recognition:
