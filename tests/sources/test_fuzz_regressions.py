@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from licaudit.cli import app
-from licaudit.sources.cards.license_text import LicenseFetchError, fetch_license_url
+from licaudit.sources.hub.license_fetch import LicenseFetchError, fetch_license_url
 from tests.sources.hub_server import HubServer
 
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from licaudit.artifact_ref import HUB_KINDS, RefKind, hub_repo_id, parse_ref
 from licaudit.artifacts import ArtifactId, ArtifactKind
-from licaudit.sources.cards.license_text import MAX_LICENSE_BYTES, LicenseFetchError, fetch_license_url
+from licaudit.sources.cards.license_text import MAX_LICENSE_BYTES
 from licaudit.sources.cards.metadata import MAX_CARD_BYTES, parse_card
 from licaudit.sources.cards.snapshot import (
     DATASET_FILES,
@@ -35,6 +35,7 @@ from licaudit.sources.cards.snapshot import (
 )
 from licaudit.sources.hub.bounded_read import BodyRejected, read_bounded
 from licaudit.sources.hub.cache import HubCache
+from licaudit.sources.hub.license_fetch import LicenseFetchError, fetch_license_url
 from licaudit.sources.hub.politeness import TokenBucket, listen
 from licaudit.sources.hub.settings import HubSettings, env_offline
 from licaudit.sources.hub.transport import classify_transport_error
