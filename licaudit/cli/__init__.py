@@ -29,7 +29,29 @@ def version() -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        _exit_past_stray_threads(done)
+        raise
+
+
+def _exit_past_stray_threads(done: SystemExit) -> None:
+    """An interrupted crawl leaves daemon threads inside the HTTP stack; finalising the interpreter
+    under them can crash it (SIGSEGV, seen on Ctrl-C mid-crawl), so the exit code would lie. The
+    command's sources are closed and its report written by now: exit at once, streams flushed."""
+    import threading
+
+    if not any(t.daemon and t.is_alive() for t in threading.enumerate() if t is not threading.main_thread()):
+        return
+    import contextlib
+    import os
+
+    code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed or broken pipe
+            stream.flush()
+    os._exit(code)
 
 
 __all__ = ["app", "main"]
