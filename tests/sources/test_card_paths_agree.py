@@ -22,6 +22,7 @@ from licaudit.sources.dumps.store import DumpStore
 from licaudit.sources.facts import ArtifactFacts
 from licaudit.sources.local.folder import read_folder
 from licaudit.sources.local.run_provenance import read_local_folder
+from licaudit.terms.expressions import leaves
 from licaudit.terms.identify import CatalogIdentifier
 
 Reading = tuple[tuple[str, ...], frozenset[tuple[str, str]]]
@@ -31,8 +32,10 @@ def reading(facts: ArtifactFacts, knowledge: Knowledge) -> Reading:
     """What must agree: the licenses as the catalog resolves them, and each parent with its relation."""
     licenses: list[str] = []
     for part in (facts.license_expression or "").split(", "):
-        found = knowledge.catalog.lookup(part) if part else None
-        licenses.append("unknown" if found is None or found.id == "LicenseRef-hub-other" else found.id)
+        # As a trace reads it: the normaliser, with the recogniser behind it, on each declared value.
+        found = leaves(knowledge.normaliser.normalise(part)) if part else []
+        ids = [leaf.license.id for leaf in found if leaf.license is not None and not leaf.license.is_unknown]
+        licenses.append(" AND ".join(sorted(ids)) if ids and len(ids) == len(found) else "unknown")
     parents = frozenset((str(p.parent).lower(), p.relation.value) for p in facts.parents)
     return tuple(sorted(licenses)), parents
 
@@ -101,6 +104,11 @@ REAL_CARDS = {
         "---\nlicense: other\nlicense_name: llama3\nlicense_link: LICENSE\nbase_model: meta-llama/Meta-Llama-3-8B\n"
         "---\n",
         ("license:other",),
+    ),
+    "license only in the License section": (
+        "---\nbase_model: EleutherAI/polyglot-ko-12.8b\ndatasets:\n- beomi/KoAlpaca-v1.1a\n---\n# KoAlpaca\n\n"
+        "## License\n\nThis model is for non-commercial research purposes only (CC BY-NC 4.0).\n\n## Usage\n",
+        (),
     ),
     "invalid and traversal ids": (
         "---\nlicense: mit\nbase_model: ../../etc/passwd\ndatasets:\n- ok/data\n- a--b/c\n---\n",

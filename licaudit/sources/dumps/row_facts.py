@@ -79,14 +79,17 @@ def import_chunk(chunk: Chunk, import_id: int) -> ChunkResult:
 
 def imported_row(row: DumpRow, import_id: int) -> ArtifactRow:
     front: str | None = None
+    body = ""
     errors: list[str] = []
     if row.card is not None:
-        front, _body, errors = read_front_matter(row.card)
-    facts = read_card(row.kind, front_matter_metadata(front, errors), row.tags, self_id=row.id)
-    # Only the front matter and the tags make the facts: a newer dump that changed a card's
-    # Markdown alone is not parsed again.
+        front, body, errors = read_front_matter(row.card)
+    # The body is read only where the metadata names no license (its License section, as every
+    # other path reads it).
+    facts = read_card(row.kind, front_matter_metadata(front, errors, body), row.tags, self_id=row.id)
+    # The front matter, the tags and the license the card reader found make the facts: a newer dump
+    # that changed only other Markdown of a card is not written again.
     checksum = zlib.crc32(
-        "\x1f".join(row.tags).encode("utf-8", "surrogatepass"),
+        "\x1f".join((*row.tags, facts.license or "")).encode("utf-8", "surrogatepass"),
         zlib.crc32(front.encode("utf-8", "surrogatepass")) if front is not None else 0,
     )
     # str() of a StrEnum is its value, and much cheaper than `.value` in a loop of a million.
