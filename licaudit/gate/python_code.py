@@ -131,6 +131,7 @@ class PythonReader:
         self._loads: dict[str, list[int]] | None = None
         self._dict_values: dict[str, list[ast.expr]] | None = None
         self._attributes: dict[str, list[ast.expr]] | None = None
+        self._options: dict[str, list[ast.expr]] | None = None
         self._seen: set[tuple[Location, str | None, str]] = set()
 
     # --- the walk ---------------------------------------------------------------------------
@@ -513,6 +514,13 @@ class PythonReader:
                 return [ImportedName(bound.module, node.attr, bound.level)]
             if bound is not None and bound.kind == "import":
                 return [ImportedName(f"{bound.module}.{bound.name}".strip("."), node.attr, bound.level)]
+            # `args.base` after `parser.add_argument("--base", default="org/model")`: whatever the
+            # option is called, its default is what the loader gets when no flag is given.
+            defaults = self._option_defaults().get(node.attr)
+            if defaults:
+                found = _distinct([x for v in defaults for x in _try(again, v)])
+                if found:
+                    return found[:MAX_VALUES]
         raise Unresolved
 
     def _part(self, node: ast.AST, again: Callable[[ast.AST], list[Value]]) -> list[Value] | None:
@@ -740,6 +748,26 @@ class PythonReader:
                     loads.setdefault(node.id, []).append(node.lineno)
             self._loads = {name: sorted(lines) for name, lines in loads.items()}
         return self._loads
+
+    def _option_defaults(self) -> dict[str, list[ast.expr]]:
+        """Defaults of argparse options anywhere in the file, by the attribute `parse_args()` gives them."""
+        if self._options is None:
+            found: dict[str, list[ast.expr]] = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Call) and _callee(node.func)[0] == "add_argument":
+                    default = _argument(node, None, "default")
+                    dest = _keyword_text(node, "dest") or next(
+                        (
+                            a.value.lstrip("-").replace("-", "_")
+                            for a in node.args
+                            if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.startswith("--")
+                        ),
+                        None,
+                    )
+                    if dest and default is not None:
+                        found.setdefault(dest, []).append(default)
+            self._options = found
+        return self._options
 
     def _attribute_values(self) -> dict[str, list[ast.expr]]:
         """Values assigned to `self.x` / `cls.x` anywhere in the file, by attribute name."""

@@ -289,3 +289,19 @@ def test_values_kept_on_self_or_cls_reach_a_loader_in_another_method() -> None:
         ("org/tiny", ""),
         ("org/zen", ""),
     ]
+
+
+def test_an_option_default_reaches_the_loader_whatever_the_option_is_called() -> None:
+    """`--base` names no artifact, but `args.base` goes to `from_pretrained`: the default is a use."""
+    found = uses(
+        """\
+        import argparse
+        from transformers import AutoModelForCausalLM
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--base", default="huggyllama/llama-7b")
+        parser.add_argument("--seed", default=42)
+        opts = parser.parse_args()
+        model = AutoModelForCausalLM.from_pretrained(opts.base)
+        """
+    )
+    assert [(artifact, kind) for _, artifact, kind, _ in found] == [("huggyllama/llama-7b", "model")]
